@@ -1,0 +1,113 @@
+using Google.Protobuf;
+using Onnx;
+using TextGameGen.Inference.Model;
+
+namespace TextGameGen.Inference.Onnx;
+
+/// <summary>
+/// Writes a GPT-2 decoder with a KV cache as ONNX, with the input and output names and shapes that
+/// Hugging Face Optimum uses, so our sessions also run a real exported <c>gpt2</c>.
+/// </summary>
+public static class Gpt2OnnxWriter
+{
+    /// <summary>Value added to the attention scores of positions a query must not see.</summary>
+    internal const float MaskedScore = -10000f;
+
+    private const int OnnxOpset = 20;
+    private const int IrVersion = 9;
+
+    public static byte[] ToBytes(Gpt2Weights weights, OnnxExportOptions? options = null) => Build(weights, options).ToByteArray();
+
+    public static void Write(Gpt2Weights weights, string path, OnnxExportOptions? options = null)
+    {
+        using var stream = File.Create(path);
+        Build(weights, options).WriteTo(stream);
+    }
+
+    public static ModelProto Build(Gpt2Weights weights, OnnxExportOptions? options = null)
+    {
+        options ??= OnnxExportOptions.Default;
+        var c = weights.Config;
+        var g = new OnnxGraphBuilder(options.Float16);
+        int i64 = (int)TensorProto.Types.DataType.Int64;
+
+        g.Input("input_ids", i64, "batch_size", "sequence_length");
+        g.Input("attention_mask", i64, "batch_size", "total_sequence_length");
+        g.Input("position_ids", i64, "batch_size", "sequence_length");
+        for (int i = 0; i < c.Layers; i++)
+        {
+            g.Input($"past_key_values.{i}.key", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
+            g.Input($"past_key_values.{i}.value", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
+        }
+        g.Output("logits", g.FloatType, "batch_size", options.Logits == LogitsScope.LastPosition ? 1 : "sequence_length", c.VocabularySize);
+        for (int i = 0; i < c.Layers; i++)
+        {
+            g.Output($"present.{i}.key", g.FloatType, "batch_size", c.Heads, "total_sequence_length", c.HeadDim);
+            g.Output($"present.{i}.value", g.FloatType, "batch_size", c.Heads, "total_sequence_length", c.HeadDim);
+        }
+
+        string wte = g.Weight("wte.weight", weights["wte.weight"].Data, c.VocabularySize, c.Width);
+        string wpe = g.Weight("wpe.weight", weights["wpe.weight"].Data, c.Context, c.Width);
+        string tokenEmbedding = g.Node("Gather", [wte, "input_ids"]);
+        string positionEmbedding = g.Node("Gather", [wpe, "position_ids"]);
+        string attentionBias = AttentionBias(g);
+
+        var blocks = new DecoderBlocks(g, weights, attentionBias);
+        string hidden = options.Style == GraphStyle.Plain
+            ? blocks.Plain(tokenEmbedding, positionEmbedding)
+            : blocks.Fused(tokenEmbedding, positionEmbedding);
+
+        LmHead(g, weights, hidden, wte, options.Logits);
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "TextGameGen",
+            ProducerVersion = "1",
+            Graph = g.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxOpset });
+        if (options.Style == GraphStyle.Fused)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
+        return model;
+    }
+
+    /// <summary>
+    /// <c>[batch, 1, seq, total]</c>: 0 where query i (at absolute position past+i) may see key j (j &lt;= past+i and
+    /// attention_mask[j] = 1), <see cref="MaskedScore"/> elsewhere.
+    /// </summary>
+    private static string AttentionBias(OnnxGraphBuilder g)
+    {
+        string one = g.Int64Scalar(1), zero = g.Int64Scalar(0);
+        string seq = g.Node("Gather", [g.Node("Shape", ["input_ids"]), one], ("axis", 0));
+        string total = g.Node("Gather", [g.Node("Shape", ["attention_mask"]), one], ("axis", 0));
+        string past = g.Node("Sub", [total, seq]);
+        string queryPositions = g.Node("Unsqueeze", [g.Node("Range", [past, total, one]), g.Int64Constant(1)]);
+        string keyPositions = g.Node("Range", [zero, total, one]);
+        string causal = g.Node("LessOrEqual", [keyPositions, queryPositions]);
+        string keyPresent = g.Node("Unsqueeze", [g.Node("Cast", ["attention_mask"], ("to", (int)TensorProto.Types.DataType.Bool)), g.Int64Constant(1, 2)]);
+        string allowed = g.Node("And", [causal, keyPresent]);
+        return g.Node("Where", [allowed, g.FloatScalar(0f), g.FloatScalar(MaskedScore)]);
+    }
+
+    private static void LmHead(OnnxGraphBuilder g, Gpt2Weights weights, string hidden, string wte, LogitsScope scope)
+    {
+        int width = weights.Config.Width;
+        if (scope == LogitsScope.LastPosition)
+        {
+            // Only the last position's logits are computed: the rest would be thrown away.
+            string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
+            string last = g.Node("Gather", [hidden, g.Node("Sub", [seq, g.Int64Scalar(1)])], ("axis", 1));
+            string logits2d = g.Node("Gemm", [last, wte], ("transB", 1));
+            g.NodeTo("Unsqueeze", [logits2d, g.Int64Constant(1)], "logits");
+        }
+        else
+        {
+            string flat = g.Node("Reshape", [hidden, g.Int64Constant(-1, width)]);
+            string logits2d = g.Node("Gemm", [flat, wte], ("transB", 1));
+            string batchSeq = g.Node("Slice", [g.Node("Shape", [hidden]), g.Int64Constant(0), g.Int64Constant(2)]);
+            string shape = g.Node("Concat", [batchSeq, g.Int64Constant(weights.Config.VocabularySize)], ("axis", 0));
+            g.NodeTo("Reshape", [logits2d, shape], "logits");
+        }
+    }
+}

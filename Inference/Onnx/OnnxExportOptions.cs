@@ -1,0 +1,34 @@
+namespace TextGameGen.Inference.Onnx;
+
+/// <summary>How the decoder graph is built.</summary>
+public enum GraphStyle
+{
+    /// <summary>Standard ONNX operators only (LayerNormalization, MatMul, Softmax, Gelu).</summary>
+    Plain,
+
+    /// <summary>ONNX Runtime's fused <c>com.microsoft</c> operators (MultiHeadAttention, SkipLayerNormalization, FastGelu).</summary>
+    Fused,
+}
+
+/// <summary>Which positions get logits.</summary>
+public enum LogitsScope
+{
+    /// <summary><c>logits</c> is <c>[batch, 1, vocab]</c>: the last position only, all that generation needs.</summary>
+    LastPosition,
+
+    /// <summary><c>logits</c> is <c>[batch, seq, vocab]</c>, as Optimum exports it; used for perplexity.</summary>
+    AllPositions,
+}
+
+/// <summary>Options for <see cref="Gpt2OnnxWriter"/>.</summary>
+public sealed record OnnxExportOptions
+{
+    public GraphStyle Style { get; init; } = GraphStyle.Fused;
+
+    /// <summary>Float16 weights, activations, caches and logits (for GPUs).</summary>
+    public bool Float16 { get; init; }
+
+    public LogitsScope Logits { get; init; } = LogitsScope.LastPosition;
+
+    public static OnnxExportOptions Default { get; } = new();
+}

@@ -1,0 +1,270 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TextGameGen.Inference.Tokenization;
+
+namespace TextGameGen.Inference.Runtime;
+
+/// <summary>
+/// One ONNX Runtime session over a GPT-2 decoder in Optimum's layout; create once and share.
+/// Runs batched prefill (rows of different lengths, left-padded) and single-token decode steps over a
+/// <see cref="KvCache"/>. Copies out only the last position's logits.
+/// </summary>
+public sealed class Gpt2Session : IDisposable
+{
+    /// <summary>Token id that fills the padding of shorter rows (masked out, so any id would do).</summary>
+    public const int PadTokenId = StoryTokens.EndOfTextId;
+
+    private readonly InferenceSession _session;
+    private readonly string[] _outputNames;
+    private readonly bool _lastPositionLogits;
+
+    private Gpt2Session(InferenceSession session, ExecutionDevice device)
+    {
+        _session = session;
+        ActiveDevice = device;
+        var inputs = session.InputMetadata;
+        Layers = inputs.Keys.Count(k => k.StartsWith("past_key_values.", StringComparison.Ordinal) && k.EndsWith(".key", StringComparison.Ordinal));
+        if (Layers == 0 || !inputs.ContainsKey("input_ids") || !inputs.ContainsKey("attention_mask") || !inputs.ContainsKey("position_ids"))
+            throw new InvalidDataException("The model is not a GPT-2 decoder with a KV cache (expected input_ids, attention_mask, position_ids and past_key_values.*).");
+        var past = inputs["past_key_values.0.key"];
+        Heads = past.Dimensions[1];
+        HeadDim = past.Dimensions[3];
+        IsHalf = past.ElementDataType == TensorElementType.Float16;
+        var logits = session.OutputMetadata["logits"];
+        VocabularySize = logits.Dimensions[2];
+        _lastPositionLogits = logits.Dimensions[1] == 1;
+        _outputNames = ["logits", .. Enumerable.Range(0, Layers).SelectMany(i => new[] { $"present.{i}.key", $"present.{i}.value" })];
+    }
+
+    public int Layers { get; }
+    public int Heads { get; }
+    public int HeadDim { get; }
+    public int VocabularySize { get; }
+    public bool IsHalf { get; }
+    public ExecutionDevice ActiveDevice { get; }
+
+    /// <summary>Opens a model file (or bytes). CUDA falls back to CPU, saying so through <paramref name="log"/>, when it cannot start.</summary>
+    public static Gpt2Session Open(string modelPath, SessionSettings? settings = null, Action<string>? log = null) =>
+        Create(settings ?? SessionSettings.Default, log, options => new InferenceSession(modelPath, options));
+
+    public static Gpt2Session Open(byte[] model, SessionSettings? settings = null, Action<string>? log = null) =>
+        Create(settings ?? SessionSettings.Default, log, options => new InferenceSession(model, options));
+
+    private static Gpt2Session Create(SessionSettings settings, Action<string>? log, Func<SessionOptions, InferenceSession> open)
+    {
+        var device = settings.Device;
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (settings.IntraOpThreads > 0) options.IntraOpNumThreads = settings.IntraOpThreads;
+        if (device == ExecutionDevice.Cuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(settings.CudaDeviceId);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                log?.Invoke($"CUDA is not available ({ex.Message.Split('\n')[0]}); running on CPU.");
+                device = ExecutionDevice.Cpu;
+            }
+        }
+        return new Gpt2Session(open(options), device);
+    }
+
+    /// <summary>
+    /// Runs the prompts as one left-padded batch with an empty past. Writes each row's last-position logits to
+    /// <paramref name="logits"/> (<c>[rows, vocabulary]</c>) and returns the cache to decode from.
+    /// </summary>
+    public KvCache Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, CancellationToken cancellationToken = default)
+    {
+        int batch = prompts.Count;
+        if (batch == 0) throw new ArgumentException("No prompts.", nameof(prompts));
+        int length = prompts.Max(p => p.Count);
+        if (prompts.Any(p => p.Count == 0)) throw new ArgumentException("A prompt is empty.", nameof(prompts));
+        var ids = new long[batch * length];
+        var mask = new long[batch * length];
+        var positions = new long[batch * length];
+        var next = new long[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            var prompt = prompts[b];
+            int pad = length - prompt.Count;
+            for (int j = 0; j < length; j++)
+            {
+                bool real = j >= pad;
+                ids[b * length + j] = real ? prompt[j - pad] : PadTokenId;
+                mask[b * length + j] = real ? 1 : 0;
+                positions[b * length + j] = real ? j - pad : 0;
+            }
+            next[b] = prompt.Count;
+        }
+        var empty = EmptyPast(batch);
+        try
+        {
+            var (keys, values) = Run(batch, length, ids, mask, positions, empty.Keys, empty.Values, logits, cancellationToken);
+            return new KvCache(batch, length, keys, values, mask, next);
+        }
+        finally
+        {
+            empty.Dispose();
+        }
+    }
+
+    /// <summary>Appends one token per row to the cache and writes the next logits, <c>[rows, vocabulary]</c>.</summary>
+    public void Decode(KvCache cache, ReadOnlySpan<int> tokens, float[] logits, CancellationToken cancellationToken = default)
+    {
+        int batch = cache.Batch, length = cache.Length + 1;
+        if (tokens.Length != batch) throw new ArgumentException($"Expected {batch} tokens, got {tokens.Length}.", nameof(tokens));
+        var ids = new long[batch];
+        var positions = new long[batch];
+        var mask = new long[batch * length];
+        var next = new long[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            ids[b] = tokens[b];
+            positions[b] = cache.NextPosition[b];
+            next[b] = cache.NextPosition[b] + 1;
+            Array.Copy(cache.Mask, b * cache.Length, mask, b * length, cache.Length);
+            mask[b * length + length - 1] = 1;
+        }
+        var (keys, values) = Run(batch, 1, ids, mask, positions, cache.Keys, cache.Values, logits, cancellationToken);
+        cache.Replace(batch, length, keys, values, mask, next);
+    }
+
+    /// <summary>
+    /// Logits for every position of one sequence, <c>[tokens, vocabulary]</c> (for perplexity). Needs a graph whose
+    /// logits cover all positions, as Optimum exports and <c>LogitsScope.AllPositions</c> builds.
+    /// </summary>
+    public float[] AllPositionLogits(IReadOnlyList<int> tokens, CancellationToken cancellationToken = default)
+    {
+        if (_lastPositionLogits) throw new InvalidOperationException("This model computes the last position's logits only.");
+        int seq = tokens.Count;
+        var ids = tokens.Select(t => (long)t).ToArray();
+        var mask = Enumerable.Repeat(1L, seq).ToArray();
+        var positions = Enumerable.Range(0, seq).Select(p => (long)p).ToArray();
+        var logits = new float[seq * VocabularySize];
+        using var empty = EmptyPast(1);
+        var (keys, values) = Run(1, seq, ids, mask, positions, empty.Keys, empty.Values, logits, cancellationToken, allPositions: true);
+        foreach (var k in keys) k.Dispose();
+        foreach (var v in values) v.Dispose();
+        return logits;
+    }
+
+    private (OrtValue[] Keys, OrtValue[] Values) Run(int batch, int seq, long[] ids, long[] mask, long[] positions,
+        OrtValue[] pastKeys, OrtValue[] pastValues, float[] logits, CancellationToken cancellationToken, bool allPositions = false)
+    {
+        if (logits.Length < batch * VocabularySize) throw new ArgumentException("The logits buffer is too small.", nameof(logits));
+        int total = mask.Length / batch;
+        var inputNames = new List<string>(3 + 2 * Layers) { "input_ids", "attention_mask", "position_ids" };
+        var inputs = new List<OrtValue>(3 + 2 * Layers)
+        {
+            OrtValue.CreateTensorValueFromMemory(ids, [batch, seq]),
+            OrtValue.CreateTensorValueFromMemory(mask, [batch, total]),
+            OrtValue.CreateTensorValueFromMemory(positions, [batch, seq]),
+        };
+        for (int i = 0; i < Layers; i++)
+        {
+            inputNames.Add($"past_key_values.{i}.key");
+            inputNames.Add($"past_key_values.{i}.value");
+            inputs.Add(pastKeys[i]);
+            inputs.Add(pastValues[i]);
+        }
+
+        var elementType = IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
+        long[] presentShape = [batch, Heads, total, HeadDim];
+        var keys = new OrtValue[Layers];
+        var values = new OrtValue[Layers];
+        var outputs = new List<OrtValue>(1 + 2 * Layers);
+        bool direct = _lastPositionLogits && !IsHalf;
+        // The logits land straight in the caller's buffer when the graph already gives the last position only.
+        var logitsValue = direct
+            ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(0, batch * VocabularySize), [batch, 1, VocabularySize])
+            : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, [batch, _lastPositionLogits ? 1 : seq, VocabularySize]);
+        outputs.Add(logitsValue);
+        bool ok = false;
+        try
+        {
+            for (int i = 0; i < Layers; i++)
+            {
+                keys[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, presentShape);
+                values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, presentShape);
+                outputs.Add(keys[i]);
+                outputs.Add(values[i]);
+            }
+            using var runOptions = new RunOptions();
+            using (cancellationToken.Register(() => runOptions.Terminate = true))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    _session.Run(runOptions, inputNames, inputs, _outputNames, outputs);
+                }
+                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
+            if (allPositions) CopyAllLogits(logitsValue, logits);
+            else if (!direct) CopyLastPositionLogits(logitsValue, batch, _lastPositionLogits ? 1 : seq, logits);
+            ok = true;
+            return (keys, values);
+        }
+        finally
+        {
+            for (int i = 0; i < 3; i++) inputs[i].Dispose();
+            logitsValue.Dispose();
+            if (!ok)
+            {
+                foreach (var k in keys) k?.Dispose();
+                foreach (var v in values) v?.Dispose();
+            }
+        }
+    }
+
+    private void CopyLastPositionLogits(OrtValue value, int batch, int seq, float[] logits)
+    {
+        int v = VocabularySize;
+        if (IsHalf)
+        {
+            var data = value.GetTensorDataAsSpan<Float16>();
+            for (int b = 0; b < batch; b++)
+            {
+                var row = data.Slice(((b * seq) + seq - 1) * v, v);
+                for (int i = 0; i < v; i++) logits[b * v + i] = row[i].ToFloat();
+            }
+        }
+        else
+        {
+            var data = value.GetTensorDataAsSpan<float>();
+            for (int b = 0; b < batch; b++) data.Slice(((b * seq) + seq - 1) * v, v).CopyTo(logits.AsSpan(b * v, v));
+        }
+    }
+
+    private void CopyAllLogits(OrtValue value, float[] logits)
+    {
+        if (IsHalf)
+        {
+            var data = value.GetTensorDataAsSpan<Float16>();
+            for (int i = 0; i < data.Length; i++) logits[i] = data[i].ToFloat();
+        }
+        else
+        {
+            value.GetTensorDataAsSpan<float>().CopyTo(logits);
+        }
+    }
+
+    private KvCache EmptyPast(int batch)
+    {
+        var elementType = IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
+        long[] shape = [batch, Heads, 0, HeadDim];
+        var keys = new OrtValue[Layers];
+        var values = new OrtValue[Layers];
+        for (int i = 0; i < Layers; i++)
+        {
+            keys[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
+            values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
+        }
+        return new KvCache(batch, 0, keys, values, [], new long[batch]);
+    }
+
+    public void Dispose() => _session.Dispose();
+}

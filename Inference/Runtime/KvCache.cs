@@ -1,0 +1,72 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace TextGameGen.Inference.Runtime;
+
+/// <summary>
+/// The key/value cache of a batch of sequences, left-padded to a common length, with the attention
+/// mask that tells real positions from padding and each row's next position id.
+/// </summary>
+public sealed class KvCache : IDisposable
+{
+    internal KvCache(int batch, int length, OrtValue[] keys, OrtValue[] values, long[] mask, long[] nextPosition)
+    {
+        Batch = batch;
+        Length = length;
+        Keys = keys;
+        Values = values;
+        Mask = mask;
+        NextPosition = nextPosition;
+    }
+
+    public int Batch { get; private set; }
+
+    /// <summary>Cached positions per row, padding included.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Per layer, <c>[batch, heads, length, head_dim]</c>.</summary>
+    internal OrtValue[] Keys { get; private set; }
+
+    internal OrtValue[] Values { get; private set; }
+
+    /// <summary><c>[batch, length]</c>: 1 for a real position, 0 for padding.</summary>
+    internal long[] Mask { get; private set; }
+
+    /// <summary>The position id the next token of each row gets.</summary>
+    internal long[] NextPosition { get; private set; }
+
+    /// <summary>Padding slots over all slots: the cost of rows of different lengths sharing a batch.</summary>
+    public double PaddingRatio
+    {
+        get
+        {
+            if (Mask.Length == 0) return 0;
+            long pads = 0;
+            foreach (var m in Mask) if (m == 0) pads++;
+            return (double)pads / Mask.Length;
+        }
+    }
+
+    internal void Replace(int batch, int length, OrtValue[] keys, OrtValue[] values, long[] mask, long[] nextPosition)
+    {
+        DisposeTensors();
+        Batch = batch;
+        Length = length;
+        Keys = keys;
+        Values = values;
+        Mask = mask;
+        NextPosition = nextPosition;
+    }
+
+    private void DisposeTensors()
+    {
+        foreach (var k in Keys) k.Dispose();
+        foreach (var v in Values) v.Dispose();
+    }
+
+    public void Dispose()
+    {
+        DisposeTensors();
+        Keys = [];
+        Values = [];
+    }
+}

@@ -1,0 +1,125 @@
+namespace TextGameGen.Inference.Sampling;
+
+/// <summary>
+/// Picks the next token from one row of logits: repetition penalty, then greedy or
+/// temperature / top-k / top-p sampling. One instance per generation (it owns the random state).
+/// </summary>
+public sealed class TokenSampler
+{
+    private const int FirstTopPCandidates = 64;
+    private readonly SamplerSettings _settings;
+    private readonly Random _random;
+    private float[] _scratch = [];
+    private int[] _indices = [];
+
+    public TokenSampler(SamplerSettings settings)
+    {
+        settings.EnsureValid();
+        _settings = settings;
+        _random = settings.Seed is { } seed ? new Random(seed) : new Random();
+    }
+
+    /// <summary>Chooses a token. <paramref name="logits"/> is modified (penalty, temperature).</summary>
+    public int Next(Span<float> logits, IReadOnlyList<int> history)
+    {
+        ApplyRepetitionPenalty(logits, history);
+        if (_settings.Temperature == 0) return ArgMax(logits);
+
+        float invTemperature = 1f / _settings.Temperature;
+        int k = _settings.TopK > 0 ? Math.Min(_settings.TopK, logits.Length) : 0;
+        if (k == 0 && _settings.TopP >= 1f) return SampleFull(logits, invTemperature);
+
+        int candidates = k > 0 ? k : Math.Min(FirstTopPCandidates, logits.Length);
+        while (true)
+        {
+            int n = TopIndices(logits, candidates);
+            // Probabilities over the whole vocabulary, so top-p measures true mass.
+            float max = logits[_indices[0]];
+            double total = k > 0 ? 0 : SumExp(logits, max, invTemperature);
+            for (int i = 0; i < n; i++) _scratch[i] = MathF.Exp((logits[_indices[i]] - max) * invTemperature);
+            if (k > 0) for (int i = 0; i < n; i++) total += _scratch[i];
+
+            double mass = 0;
+            int keep = n;
+            for (int i = 0; i < n; i++)
+            {
+                mass += _scratch[i] / total;
+                if (mass >= _settings.TopP) { keep = i + 1; break; }
+            }
+            if (keep < n || k > 0 || n == logits.Length) return Draw(keep);
+            candidates = Math.Min(candidates * 4, logits.Length);
+        }
+    }
+
+    private void ApplyRepetitionPenalty(Span<float> logits, IReadOnlyList<int> history)
+    {
+        float penalty = _settings.RepetitionPenalty;
+        if (penalty == 1f || history.Count == 0) return;
+        int start = _settings.RepetitionPenaltyRange > 0 ? Math.Max(0, history.Count - _settings.RepetitionPenaltyRange) : 0;
+        var seen = new HashSet<int>();
+        for (int i = start; i < history.Count; i++)
+        {
+            int id = history[i];
+            if ((uint)id >= (uint)logits.Length || !seen.Add(id)) continue;
+            logits[id] = logits[id] > 0 ? logits[id] / penalty : logits[id] * penalty;
+        }
+    }
+
+    private int Draw(int keep)
+    {
+        double total = 0;
+        for (int i = 0; i < keep; i++) total += _scratch[i];
+        double r = _random.NextDouble() * total;
+        for (int i = 0; i < keep; i++)
+        {
+            r -= _scratch[i];
+            if (r <= 0) return _indices[i];
+        }
+        return _indices[keep - 1];
+    }
+
+    private int SampleFull(Span<float> logits, float invTemperature)
+    {
+        float max = logits[ArgMax(logits)];
+        double total = SumExp(logits, max, invTemperature);
+        double r = _random.NextDouble() * total;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            r -= MathF.Exp((logits[i] - max) * invTemperature);
+            if (r <= 0) return i;
+        }
+        return logits.Length - 1;
+    }
+
+    private static double SumExp(ReadOnlySpan<float> logits, float max, float invTemperature)
+    {
+        double total = 0;
+        foreach (var l in logits) total += MathF.Exp((l - max) * invTemperature);
+        return total;
+    }
+
+    public static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        int best = 0;
+        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
+    /// <summary>Fills <c>_indices[0..n)</c> with the n largest logits, largest first (ties: lower id first).</summary>
+    private int TopIndices(ReadOnlySpan<float> logits, int n)
+    {
+        if (_indices.Length < n) { _indices = new int[n]; _scratch = new float[n]; }
+        // A min-heap of the n best seen so far, keyed by logit.
+        var heap = new PriorityQueue<int, (float, int)>(n, Comparer<(float Logit, int Id)>.Create((a, b) =>
+            a.Logit != b.Logit ? a.Logit.CompareTo(b.Logit) : b.Id.CompareTo(a.Id)));
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (heap.Count < n) heap.Enqueue(i, (logits[i], i));
+            else if (heap.TryPeek(out _, out var worst) && (logits[i] > worst.Item1))
+                heap.EnqueueDequeue(i, (logits[i], i));
+        }
+        int count = heap.Count;
+        for (int i = count - 1; i >= 0; i--) _indices[i] = heap.Dequeue();
+        return count;
+    }
+}
