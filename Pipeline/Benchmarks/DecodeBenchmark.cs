@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using TextGameGen.Inference.Runtime;
+
+namespace TextGameGen.Pipeline.Benchmarks;
+
+/// <summary>One measured configuration of the decode benchmark.</summary>
+internal sealed record DecodeResult(string Variant, int Batch, double TokensPerSecond, double MillisecondsPerStep, double FlopsPerSecond);
+
+/// <summary>
+/// Decode throughput at several batch sizes over a fixed-length past: every row's prompt is prefilled (untimed),
+/// then a number of single-token steps are timed. Variants and batch sizes are interleaved within each
+/// repetition so a noisy machine affects them alike; medians are reported.
+/// </summary>
+internal sealed class DecodeBenchmark(int pastLength, int steps, int repetitions, long matMulParameters)
+{
+    public IReadOnlyList<DecodeResult> Run(IReadOnlyList<(string Name, Gpt2Session Session)> variants, IReadOnlyList<int> batches, Action<string> progress)
+    {
+        var samples = new Dictionary<(string, int), List<double>>();
+        for (int rep = 0; rep < repetitions + 1; rep++)
+        {
+            foreach (var (name, session) in variants)
+            {
+                foreach (int batch in batches)
+                {
+                    double seconds = TimeSteps(session, batch, seed: rep * 1000 + batch);
+                    if (rep == 0) continue; // warm-up
+                    if (!samples.TryGetValue((name, batch), out var list)) samples[(name, batch)] = list = [];
+                    list.Add(seconds);
+                    progress($"rep {rep}/{repetitions} {name} batch {batch}: {batch * steps / seconds:F1} tok/s");
+                }
+            }
+        }
+        return samples.Select(kv =>
+        {
+            double seconds = Stats.Median(kv.Value);
+            double tokensPerSecond = kv.Key.Item2 * steps / seconds;
+            return new DecodeResult(kv.Key.Item1, kv.Key.Item2, tokensPerSecond, seconds / steps * 1000, 2.0 * matMulParameters * tokensPerSecond);
+        }).ToList();
+    }
+
+    private double TimeSteps(Gpt2Session session, int batch, int seed)
+    {
+        var random = new Random(seed);
+        var prompts = Enumerable.Range(0, batch).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, pastLength).Select(_ => random.Next(50257)).ToArray()).ToList();
+        var logits = new float[batch * session.VocabularySize];
+        using var cache = session.Prefill(prompts, logits);
+        var tokens = new int[batch];
+        var sw = Stopwatch.StartNew();
+        for (int s = 0; s < steps; s++)
+        {
+            for (int b = 0; b < batch; b++) tokens[b] = random.Next(50257);
+            session.Decode(cache, tokens, logits);
+        }
+        return sw.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Pipeline.Benchmarks;
+
+namespace TextGameGen.Pipeline.Commands;
+
+/// <summary><c>tgg bench ...</c>: benchmarks that print Markdown tables and write JSON.</summary>
+internal static class BenchCommands
+{
+    public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)") { DecodeCommand() };
+
+    private static Command DecodeCommand()
+    {
+        var shape = new Option<string>("--shape") { Description = "build this shape in-process with seeded random weights", DefaultValueFactory = _ => "small-124M" };
+        var batches = new Option<string>("--batches") { DefaultValueFactory = _ => "1,8,32", Description = "comma-separated batch sizes" };
+        var past = new Option<int>("--past") { DefaultValueFactory = _ => 64, Description = "cached tokens per row before the timed steps" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 16, Description = "timed decode steps per measurement" };
+        var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 3, Description = "repetitions (medians are reported)" };
+        var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
+        var fp16 = ModelOptions.Fp16();
+        var device = ModelOptions.Device();
+        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
+        {
+            shape, batches, past, steps, reps, style, fp16, device, json,
+        };
+        command.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var config = Gpt2Config.FromShapeName(parse.GetValue(shape)!);
+            var batchSizes = ParseList(parse.GetValue(batches)!);
+            var settings = ModelOptions.Session(parse.GetValue(device)!);
+            bool half = parse.GetValue(fp16);
+            var styles = parse.GetValue(style) == "both" ? new[] { GraphStyle.Fused, GraphStyle.Plain } : [ModelOptions.ParseStyle(parse.GetValue(style)!)];
+            Console.Error.WriteLine($"building {parse.GetValue(shape)} ({config.ParameterCount:N0} parameters)...");
+            var weights = Gpt2Weights.CreateRandom(config, seed: 1);
+            var variants = new List<(string, Gpt2Session)>();
+            string activeDevice = "cpu";
+            foreach (var s in styles)
+            {
+                var session = Gpt2Session.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { Style = s, Float16 = half }), settings, m => Console.Error.WriteLine(m));
+                activeDevice = session.ActiveDevice.ToString().ToLowerInvariant();
+                variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
+            }
+            weights = null;
+            GC.Collect();
+
+            var machine = MachineInfo.Current(activeDevice);
+            Console.Error.WriteLine("measuring the matrix-multiply peak...");
+            double peak = MatMulPeak.MeasureFlops(settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, half);
+            var bench = new DecodeBenchmark(parse.GetValue(past), parse.GetValue(steps), parse.GetValue(reps), config.MatMulParameterCount);
+            var results = bench.Run(variants, batchSizes, m => Console.Error.WriteLine(m));
+            foreach (var (_, session) in variants) session.Dispose();
+
+            Console.WriteLine($"machine: {machine}");
+            Console.WriteLine($"model: {parse.GetValue(shape)}, past {parse.GetValue(past)} tokens, {parse.GetValue(steps)} steps x {parse.GetValue(reps)} reps (medians)");
+            Console.WriteLine($"matrix-multiply peak (ONNX Runtime MatMul, same threads): {peak / 1e9:F1} GFLOP/s");
+            Console.WriteLine();
+            Console.WriteLine("| graph | batch | tokens/s | ms/step | GFLOP/s | % of peak |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var r in results.OrderBy(r => r.Variant).ThenBy(r => r.Batch))
+                Console.WriteLine($"| {r.Variant} | {r.Batch} | {r.TokensPerSecond:F1} | {r.MillisecondsPerStep:F1} | {r.FlopsPerSecond / 1e9:F1} | {100 * r.FlopsPerSecond / peak:F0}% |");
+            Console.WriteLine();
+            foreach (var group in results.GroupBy(r => r.Variant))
+            {
+                var first = group.MinBy(r => r.Batch)!;
+                var last = group.MaxBy(r => r.Batch)!;
+                Console.WriteLine($"{group.Key}: batch {last.Batch} / batch {first.Batch} tokens/s = {last.TokensPerSecond / first.TokensPerSecond:F1}x; batch {last.Batch} at {100 * last.FlopsPerSecond / peak:F0}% of peak");
+            }
+            if (results.Select(r => r.Variant).Distinct().Count() == 2)
+            {
+                foreach (int b in batchSizes)
+                {
+                    var pair = results.Where(r => r.Batch == b).OrderBy(r => r.Variant).ToArray();
+                    Console.WriteLine($"batch {b}: {pair[0].Variant} / {pair[1].Variant} tokens/s = {pair[0].TokensPerSecond / pair[1].TokensPerSecond:F2}x");
+                }
+            }
+            if (parse.GetValue(json) is { } path)
+            {
+                var report = new { machine, model = parse.GetValue(shape), past = parse.GetValue(past), steps = parse.GetValue(steps), peakFlops = peak, results };
+                File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    internal static int[] ParseList(string value)
+    {
+        try
+        {
+            var list = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+            if (list.Length == 0 || list.Any(n => n < 1)) throw new FormatException();
+            return list;
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"'{value}' is not a comma-separated list of positive numbers.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Runtime;
+
+namespace TextGameGen.Pipeline.Commands;
+
+/// <summary>Options several commands share.</summary>
+internal static class ModelOptions
+{
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu or cuda (falls back to cpu, saying so, when CUDA is unavailable)",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    public static Option<string> Style() => new("--style")
+    {
+        Description = "graph style: fused (ONNX Runtime contrib operators) or plain (standard operators)",
+        DefaultValueFactory = _ => "fused",
+    };
+
+    public static Option<bool> Fp16() => new("--fp16") { Description = "float16 weights and activations (for GPUs)" };
+
+    public static GraphStyle ParseStyle(string value) => value.ToLowerInvariant() switch
+    {
+        "fused" => GraphStyle.Fused,
+        "plain" => GraphStyle.Plain,
+        _ => throw new ArgumentException($"Unknown --style '{value}': use fused or plain."),
+    };
+
+    public static SessionSettings Session(string device) => new() { Device = SessionSettings.ParseDevice(device) };
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace TextGameGen.Pipeline.Commands;
+
+/// <summary>The <c>tgg</c> command tree.</summary>
+public static class TggCli
+{
+    public static RootCommand Build() => new("TextGameGen pipeline: build, run and measure story models.")
+    {
+        ModelCommands.Create(),
+        GenerateCommand.Create(),
+        BenchCommands.Create(),
+    };
+}

@@ -1,0 +1,3 @@
+using TextGameGen.Pipeline.Commands;
+
+return await TggCli.Build().Parse(args).InvokeAsync();

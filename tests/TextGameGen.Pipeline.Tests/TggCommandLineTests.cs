@@ -1,0 +1,91 @@
+using System.CommandLine;
+using TextGameGen.Inference.Model;
+using TextGameGen.Pipeline.Commands;
+
+namespace TextGameGen.Pipeline.Tests;
+
+/// <summary>Runs tgg in-process with its console captured. One class, so these never run in parallel with each other.</summary>
+public sealed class TggCommandLineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tgg-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Exit, string Out, string Err)> Tgg(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        var oldOut = Console.Out;
+        var oldErr = Console.Error;
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            int exit = await TggCli.Build().Parse(args).InvokeAsync(config);
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public async Task ModelCreateWritesAModelThatGenerateStreamsFrom()
+    {
+        string model = Path.Combine(_dir, "tiny");
+        var created = await Tgg("model", "create", "--shape", "tiny", "--seed", "3", "--out", model);
+        Assert.Equal(0, created.Exit);
+        Assert.True(File.Exists(Path.Combine(model, "model.onnx")));
+        Assert.Equal(Gpt2Config.Tiny, ModelDirectory.Open(model).Config);
+
+        var first = await Tgg("generate", "--model", model, "--prompt", "<|action|>You walk", "--seed", "9", "--max-new-tokens", "12");
+        var second = await Tgg("generate", "--model", model, "--prompt", "<|action|>You walk", "--seed", "9", "--max-new-tokens", "12");
+
+        Assert.Equal(0, first.Exit);
+        Assert.False(string.IsNullOrWhiteSpace(first.Out));
+        Assert.Equal(first.Out, second.Out);
+        Assert.Contains("[finished:", first.Err);
+    }
+
+    [Fact]
+    public async Task AnUnknownShapeIsAClearErrorWithANonZeroExit()
+    {
+        var result = await Tgg("model", "create", "--shape", "huge", "--out", Path.Combine(_dir, "x"));
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("Unknown shape 'huge'", result.Err);
+    }
+
+    [Fact]
+    public async Task ASamplerSettingOutOfRangeIsRefusedByName()
+    {
+        string model = Path.Combine(_dir, "m");
+        await Tgg("model", "create", "--shape", "tiny", "--out", model);
+
+        var result = await Tgg("generate", "--model", model, "--prompt", "hi", "--top-p", "1.5");
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("top_p", result.Err);
+    }
+
+    [Fact]
+    public async Task AMissingModelDirectoryIsAClearError()
+    {
+        var result = await Tgg("generate", "--model", Path.Combine(_dir, "nothing"), "--prompt", "hi");
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("does not exist", result.Err);
+    }
+
+    [Fact]
+    public async Task AMissingRequiredOptionIsReported()
+    {
+        var result = await Tgg("model", "create", "--out", Path.Combine(_dir, "y"));
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("--shape", result.Err);
+    }
+}
