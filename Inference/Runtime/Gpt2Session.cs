@@ -131,6 +131,29 @@ public sealed class Gpt2Session : IDisposable
     }
 
     /// <summary>
+    /// Appends several tokens to a one-row cache in one forward pass (a chunk of a long prompt), writing the
+    /// logits of the chunk's last position. Lets a long prompt be prefilled in pieces between decode steps.
+    /// </summary>
+    public void Extend(KvCache cache, IReadOnlyList<int> chunk, float[] logits, CancellationToken cancellationToken = default)
+    {
+        if (cache.Batch != 1) throw new ArgumentException("Extend works on a one-row cache.", nameof(cache));
+        int n = chunk.Count, length = cache.Length + n;
+        if (n == 0) throw new ArgumentException("The chunk is empty.", nameof(chunk));
+        var ids = chunk.Select(t => (long)t).ToArray();
+        var positions = Enumerable.Range(0, n).Select(i => cache.NextPosition[0] + i).ToArray();
+        var mask = new long[length];
+        Array.Copy(cache.Mask, mask, cache.Length);
+        Array.Fill(mask, 1L, cache.Length, n);
+        var (keys, values) = Run(1, n, ids, mask, positions, cache.Keys, cache.Values, logits, cancellationToken);
+        cache.Replace(1, length, keys, values, mask, [cache.NextPosition[0] + n]);
+    }
+
+    /// <summary>An empty cache of <paramref name="batch"/> rows, to extend chunk by chunk.</summary>
+    public KvCache EmptyCache(int batch = 1) => EmptyPast(batch);
+
+    internal TensorElementType CacheElementType => IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
+
+    /// <summary>
     /// Logits for every position of one sequence, <c>[tokens, vocabulary]</c> (for perplexity). Needs a graph whose
     /// logits cover all positions, as Optimum exports and <c>LogitsScope.AllPositions</c> builds.
     /// </summary>

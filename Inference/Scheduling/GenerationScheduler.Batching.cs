@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using TextGameGen.Inference.Runtime;
+
+namespace TextGameGen.Inference.Scheduling;
+
+/// <summary>The decode loop's batch management: admission, prefill, join, decode and leave.</summary>
+public sealed partial class GenerationScheduler
+{
+    private void DropEndedWaiting(DateTime now)
+    {
+        lock (_gate)
+        {
+            if (_waiting.Count == 0) return;
+            var kept = new List<(ScheduledRequest, (int, long))>();
+            while (_waiting.TryDequeue(out var r, out var priority))
+            {
+                if (r.CancellationToken.IsCancellationRequested) End(r, GenerationOutcome.Cancelled);
+                else if (r.IsExpired(now)) End(r, GenerationOutcome.TimedOut, error: "The request's deadline passed before it could start.");
+                else kept.Add((r, priority));
+            }
+            foreach (var (r, p) in kept) _waiting.Enqueue(r, p);
+        }
+    }
+
+    /// <summary>Ends cancelled and expired rows; in continuous mode they also leave the batch now.</summary>
+    private void DropEndedRunning(DateTime now)
+    {
+        foreach (var r in _running.Concat(_prefilling))
+        {
+            if (r.IsFinished) continue;
+            if (r.CancellationToken.IsCancellationRequested) End(r, GenerationOutcome.Cancelled);
+            else if (r.IsExpired(now)) End(r, GenerationOutcome.TimedOut, error: "The request's deadline passed during generation.");
+        }
+        _prefilling.RemoveAll(r => r.IsFinished);
+        if (_options.Mode == BatchingMode.Continuous) RemoveFinishedRows();
+        else if (_running.Count > 0 && _running.All(r => r.IsFinished)) ReleaseBatch();
+    }
+
+    private void RemoveFinishedRows()
+    {
+        if (_cache is null || _running.All(r => !r.IsFinished)) return;
+        var keep = Enumerable.Range(0, _running.Count).Where(i => !_running[i].IsFinished).ToList();
+        if (keep.Count == 0) { ReleaseBatch(); return; }
+        KvCacheOps.Keep(_session, _cache, keep);
+        var kept = keep.Select(i => _running[i]).ToList();
+        _running.Clear();
+        _running.AddRange(kept);
+        _runningCount = _running.Count;
+    }
+
+    private void ReleaseBatch()
+    {
+        _cache?.Dispose();
+        _cache = null;
+        _running.Clear();
+        _runningCount = 0;
+    }
+
+    private void AdmitContinuous()
+    {
+        int budget = _options.MaxPrefillTokensPerStep;
+        budget -= ContinueChunkedPrefills(budget);
+
+        int waiting = WaitingCount;
+        if (waiting == 0) return;
+        bool admit = _running.Count == 0 || waiting >= _options.WaitingServedRatio * _running.Count || _stepsSinceAdmission >= _options.MaxWaitingSteps;
+        if (!admit) { _stepsSinceAdmission++; return; }
+
+        var batch = new List<ScheduledRequest>();
+        int longest = 0;
+        lock (_gate)
+        {
+            while (_running.Count + _prefilling.Count + batch.Count < _options.MaxBatchSize && _waiting.TryPeek(out var next, out _))
+            {
+                int length = next.Prompt.Length;
+                if (length > _options.MaxPrefillTokensPerStep)
+                {
+                    // A long prompt is prefilled in chunks between decode steps, one at a time.
+                    if (_prefilling.Count > 0 || batch.Count > 0 || !FitsKv(length + next.Settings.MaxNewTokens, 0)) break;
+                    _waiting.Dequeue();
+                    StartChunkedPrefill(next);
+                    break;
+                }
+                if (length > budget || !FitsKv(Math.Max(longest, length), batch.Count + 1)) break;
+                _waiting.Dequeue();
+                batch.Add(next);
+                longest = Math.Max(longest, length);
+                budget -= length;
+            }
+        }
+        if (batch.Count == 0 && _prefilling.Count == 0) return;
+        _stepsSinceAdmission = 0;
+        if (batch.Count > 0) PrefillAndJoin(batch);
+    }
+
+    /// <summary>Would the running batch plus <paramref name="newRows"/> rows of <paramref name="newLength"/> tokens fit the KV budget?</summary>
+    private bool FitsKv(int newLength, int newRows)
+    {
+        int rows = _running.Count + _prefilling.Count + newRows;
+        int length = Math.Max(_cache?.Length ?? 0, newLength) + 1;
+        return rows <= 1 || (long)rows * length <= _options.MaxKvTokens;
+    }
+
+    private void StartChunkedPrefill(ScheduledRequest request)
+    {
+        request.PrefillStartedAt = Stopwatch.GetTimestamp();
+        Metrics.QueueTime.Record(request.MillisecondsSinceSubmit);
+        request.PartialCache = _session.EmptyCache();
+        request.PrefilledTokens = 0;
+        _prefilling.Add(request);
+    }
+
+    /// <summary>Prefills the next chunk of each long prompt within the budget; returns the tokens used.</summary>
+    private int ContinueChunkedPrefills(int budget)
+    {
+        int used = 0;
+        foreach (var r in _prefilling.ToList())
+        {
+            int chunk = Math.Min(budget - used, r.Prompt.Length - r.PrefilledTokens);
+            if (chunk <= 0) break;
+            var logits = new float[_session.VocabularySize];
+            _session.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
+            r.PrefilledTokens += chunk;
+            used += chunk;
+            Metrics.TokensPerStep.Record(chunk);
+            if (r.PrefilledTokens < r.Prompt.Length) continue;
+            _prefilling.Remove(r);
+            var cache = r.PartialCache!;
+            r.PartialCache = null;
+            if (r.Accept(logits, _options.ContextLength, Metrics)) cache.Dispose();
+            else Join(cache, [r]);
+        }
+        return used;
+    }
+
+    private void AdmitStatic()
+    {
+        int size = _options.Mode == BatchingMode.Serial ? 1 : _options.MaxBatchSize;
+        var batch = new List<ScheduledRequest>();
+        lock (_gate)
+        {
+            if (_waiting.Count == 0) return;
+            if (_waiting.Count < size && _waiting.TryPeek(out var oldest, out _) && oldest.MillisecondsSinceSubmit < _options.StaticBatchDelay.TotalMilliseconds)
+            {
+                Monitor.Exit(_gate);
+                try { Thread.Sleep(1); } finally { Monitor.Enter(_gate); }
+                return;
+            }
+            while (batch.Count < size && _waiting.TryDequeue(out var r, out _)) batch.Add(r);
+        }
+        PrefillAndJoin(batch);
+    }
+
+    private void PrefillAndJoin(List<ScheduledRequest> batch)
+    {
+        foreach (var r in batch)
+        {
+            r.PrefillStartedAt = Stopwatch.GetTimestamp();
+            Metrics.QueueTime.Record(r.MillisecondsSinceSubmit);
+        }
+        var logits = new float[batch.Count * _session.VocabularySize];
+        var cache = _session.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
+        Metrics.TokensPerStep.Record(batch.Sum(r => r.Prompt.Length));
+        int v = _session.VocabularySize;
+        for (int i = 0; i < batch.Count; i++)
+            batch[i].Accept(logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
+        if (_options.Mode == BatchingMode.Continuous)
+        {
+            var keep = Enumerable.Range(0, batch.Count).Where(i => !batch[i].IsFinished).ToList();
+            if (keep.Count == 0) { cache.Dispose(); return; }
+            if (keep.Count < batch.Count) KvCacheOps.Keep(_session, cache, keep);
+            batch = keep.Select(i => batch[i]).ToList();
+        }
+        Join(cache, batch);
+    }
+
+    private void Join(KvCache cache, List<ScheduledRequest> requests)
+    {
+        if (_cache is null) _cache = cache;
+        else KvCacheOps.Append(_session, _cache, cache);
+        _running.AddRange(requests);
+        _runningCount = _running.Count;
+    }
+
+    private void DecodeStep()
+    {
+        var cache = _cache!;
+        int rows = _running.Count, v = _session.VocabularySize;
+        if (_logits.Length < rows * v) _logits = new float[rows * v];
+        var tokens = new int[rows];
+        for (int i = 0; i < rows; i++) tokens[i] = _running[i].LastToken;
+        Metrics.BatchSize.Record(rows);
+        Metrics.TokensPerStep.Record(rows);
+        Metrics.PaddingRatio.Record(cache.PaddingRatio);
+        _session.Decode(cache, tokens, _logits, _stopping.Token);
+        Parallel.For(0, rows, i =>
+        {
+            var r = _running[i];
+            if (!r.IsFinished) r.Accept(_logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
+        });
+        // Finished rows leave at once in continuous mode; a static batch runs to completion.
+        if (_options.Mode == BatchingMode.Continuous) RemoveFinishedRows();
+        else if (_running.All(r => r.IsFinished)) ReleaseBatch();
+    }
+}

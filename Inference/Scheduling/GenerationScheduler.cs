@@ -1,0 +1,176 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using TextGameGen.Inference.Generation;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Tokenization;
+
+namespace TextGameGen.Inference.Scheduling;
+
+/// <summary>
+/// One decode loop over one model, shared by every request: in continuous mode a request joins the running
+/// batch after its prefill and leaves the moment it finishes (iteration-level batching, as in Orca, TGI, vLLM).
+/// A bounded queue answers "busy" at once; deadlines, priorities and per-request sampler settings are kept.
+/// </summary>
+public sealed partial class GenerationScheduler : IAsyncDisposable
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
+
+    private readonly Gpt2Session _session;
+    private readonly StoryTokenizer _tokenizer;
+    private readonly SchedulerOptions _options;
+    private readonly object _gate = new();
+    private readonly PriorityQueue<ScheduledRequest, (int Priority, long Sequence)> _waiting = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Thread _loop;
+    private readonly List<ScheduledRequest> _running = [];
+    private readonly List<ScheduledRequest> _prefilling = [];
+    private KvCache? _cache;
+    private float[] _logits = [];
+    private int _stepsSinceAdmission;
+    private long _sequence;
+    private long _submitted, _completed, _cancelled, _busy, _timedOut, _failed;
+    private volatile int _runningCount;
+
+    public GenerationScheduler(Gpt2Session session, StoryTokenizer tokenizer, SchedulerOptions? options = null, IMeterFactory? meterFactory = null)
+    {
+        _session = session;
+        _tokenizer = tokenizer;
+        _options = options ?? new SchedulerOptions();
+        _options.Validate();
+        Metrics = new InferenceMetrics(() => _runningCount, () => WaitingCount, meterFactory);
+        _loop = new Thread(Loop) { IsBackground = true, Name = $"tgg-scheduler-{_options.Mode}" };
+        _loop.Start();
+    }
+
+    public SchedulerOptions Options => _options;
+
+    public InferenceMetrics Metrics { get; }
+
+    public int WaitingCount { get { lock (_gate) return _waiting.Count; } }
+
+    public SchedulerCounts Counts => new(Interlocked.Read(ref _submitted), Interlocked.Read(ref _completed), Interlocked.Read(ref _cancelled),
+        Interlocked.Read(ref _busy), Interlocked.Read(ref _timedOut), Interlocked.Read(ref _failed), WaitingCount, _runningCount);
+
+    /// <summary>Streams a passage for <paramref name="prompt"/>. The last event carries the outcome.</summary>
+    public IAsyncEnumerable<GenerationEvent> GenerateAsync(string prompt, SamplerSettings settings,
+        GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null, CancellationToken cancellationToken = default) =>
+        GenerateAsync(_tokenizer.Encode(prompt), settings, priority, deadline, cancellationToken);
+
+    /// <inheritdoc cref="GenerateAsync(string, SamplerSettings, GenerationPriority, TimeSpan?, CancellationToken)"/>
+    public async IAsyncEnumerable<GenerationEvent> GenerateAsync(int[] promptIds, SamplerSettings settings,
+        GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = Submit(promptIds, settings, priority, deadline, cancellationToken);
+        await foreach (var e in request.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            yield return e;
+    }
+
+    private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, CancellationToken cancellationToken)
+    {
+        settings.EnsureValid();
+        var prompt = TextGenerator.FitPrompt(promptIds, settings.MaxNewTokens, _options.ContextLength);
+        var request = new ScheduledRequest(Interlocked.Increment(ref _sequence), prompt, settings, priority,
+            DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Count, cancellationToken);
+        Interlocked.Increment(ref _submitted);
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested || _waiting.Count >= _options.MaxQueueLength)
+            {
+                End(request, GenerationOutcome.Busy, error: _stopping.IsCancellationRequested ? "The scheduler is shutting down." : "The generation queue is full; try again shortly.");
+                return request;
+            }
+            _waiting.Enqueue(request, ((int)priority, request.Sequence));
+        }
+        _signal.Release();
+        return request;
+    }
+
+    private void Loop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            bool idle = _running.Count == 0 && _prefilling.Count == 0 && WaitingCount == 0;
+            if (idle) _signal.Wait(IdleWait);
+            try
+            {
+                Iterate();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                FailActive(ex);
+            }
+        }
+        Shutdown();
+    }
+
+    private void Iterate()
+    {
+        var now = DateTime.UtcNow;
+        DropEndedWaiting(now);
+        DropEndedRunning(now);
+        if (_options.Mode == BatchingMode.Continuous) AdmitContinuous();
+        else if (_running.Count == 0) AdmitStatic();
+        if (_running.Count > 0) DecodeStep();
+    }
+
+    private bool End(ScheduledRequest request, GenerationOutcome outcome, string text = "", FinishReason? finish = null, string? error = null)
+    {
+        return request.Complete(outcome, text, finish, error);
+    }
+
+    private void Count(ScheduledRequest request, GenerationOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case GenerationOutcome.Completed: Interlocked.Increment(ref _completed); break;
+            case GenerationOutcome.Cancelled: Interlocked.Increment(ref _cancelled); break;
+            case GenerationOutcome.Busy: Interlocked.Increment(ref _busy); break;
+            case GenerationOutcome.TimedOut: Interlocked.Increment(ref _timedOut); break;
+            default: Interlocked.Increment(ref _failed); break;
+        }
+        Metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+        if (outcome == GenerationOutcome.Completed) Metrics.EndToEnd.Record(request.MillisecondsSinceSubmit);
+    }
+
+    private void FailActive(Exception ex)
+    {
+        string message = $"Generation failed: {ex.Message}";
+        foreach (var r in _running.Concat(_prefilling)) End(r, GenerationOutcome.Failed, error: message);
+        _running.Clear();
+        _prefilling.Clear();
+        _cache?.Dispose();
+        _cache = null;
+        _runningCount = 0;
+    }
+
+    private void Shutdown()
+    {
+        foreach (var r in _running.Concat(_prefilling)) End(r, GenerationOutcome.Cancelled, error: "The scheduler stopped.");
+        _running.Clear();
+        _prefilling.Clear();
+        _cache?.Dispose();
+        _cache = null;
+        lock (_gate)
+        {
+            while (_waiting.TryDequeue(out var r, out _)) End(r, GenerationOutcome.Cancelled, error: "The scheduler stopped.");
+        }
+        _runningCount = 0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        _signal.Release();
+        await Task.Run(() => _loop.Join()).ConfigureAwait(false);
+        Metrics.Dispose();
+        _stopping.Dispose();
+        _signal.Dispose();
+    }
+}

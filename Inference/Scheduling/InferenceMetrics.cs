@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace TextGameGen.Inference.Scheduling;
+
+/// <summary>The inference meter: latencies, batch shape and outcomes of the scheduler.</summary>
+public sealed class InferenceMetrics : IDisposable
+{
+    public const string MeterName = "TextGameGen.Inference";
+    private readonly Meter _meter;
+
+    public InferenceMetrics(Func<int> running, Func<int> waiting, IMeterFactory? factory = null)
+    {
+        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        QueueTime = _meter.CreateHistogram<double>("tgg.generation.queue_time", "ms", "Time from submission to the start of prefill");
+        TimeToFirstToken = _meter.CreateHistogram<double>("tgg.generation.time_to_first_token", "ms");
+        TimePerOutputToken = _meter.CreateHistogram<double>("tgg.generation.time_per_output_token", "ms");
+        EndToEnd = _meter.CreateHistogram<double>("tgg.generation.end_to_end", "ms");
+        BatchSize = _meter.CreateHistogram<int>("tgg.scheduler.batch_size", "{rows}", "Rows in each decode step");
+        TokensPerStep = _meter.CreateHistogram<int>("tgg.scheduler.tokens_per_step", "{tokens}");
+        PaddingRatio = _meter.CreateHistogram<double>("tgg.scheduler.padding_ratio", null, "Padding slots over all KV slots in a decode step");
+        Outcomes = _meter.CreateCounter<long>("tgg.generation.outcomes", "{requests}", "Ended requests by outcome");
+        _meter.CreateObservableGauge("tgg.scheduler.running", running, "{requests}");
+        _meter.CreateObservableGauge("tgg.scheduler.waiting", waiting, "{requests}");
+    }
+
+    public Histogram<double> QueueTime { get; }
+    public Histogram<double> TimeToFirstToken { get; }
+    public Histogram<double> TimePerOutputToken { get; }
+    public Histogram<double> EndToEnd { get; }
+    public Histogram<int> BatchSize { get; }
+    public Histogram<int> TokensPerStep { get; }
+    public Histogram<double> PaddingRatio { get; }
+    public Counter<long> Outcomes { get; }
+
+    public void Dispose() => _meter.Dispose();
+}

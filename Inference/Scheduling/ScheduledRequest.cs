@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using TextGameGen.Inference.Generation;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Tokenization;
+
+namespace TextGameGen.Inference.Scheduling;
+
+/// <summary>One request inside the scheduler: its prompt, sampler, stop rules, stream and timings.</summary>
+internal sealed class ScheduledRequest
+{
+    private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private readonly TokenSampler _sampler;
+    private readonly IncrementalDecoder _decoder;
+    private readonly StopStringFilter _stops;
+    private readonly long _submittedAt = Stopwatch.GetTimestamp();
+    private readonly Action<ScheduledRequest, GenerationOutcome> _onEnded;
+
+    public ScheduledRequest(long sequence, int[] prompt, SamplerSettings settings, GenerationPriority priority, DateTime deadlineUtc,
+        StoryTokenizer tokenizer, Action<ScheduledRequest, GenerationOutcome> onEnded, CancellationToken cancellationToken)
+    {
+        _onEnded = onEnded;
+        Sequence = sequence;
+        Prompt = prompt;
+        Settings = settings;
+        Priority = priority;
+        DeadlineUtc = deadlineUtc;
+        CancellationToken = cancellationToken;
+        History = [.. prompt];
+        _sampler = new TokenSampler(settings);
+        _decoder = new IncrementalDecoder(tokenizer);
+        _stops = new StopStringFilter(settings.StopStrings);
+    }
+
+    public long Sequence { get; }
+    public int[] Prompt { get; }
+    public SamplerSettings Settings { get; }
+    public GenerationPriority Priority { get; }
+    public DateTime DeadlineUtc { get; }
+    public CancellationToken CancellationToken { get; }
+    public List<int> History { get; }
+    public ChannelReader<GenerationEvent> Events => _events.Reader;
+
+    /// <summary>The token to feed at the next decode step.</summary>
+    public int LastToken { get; private set; }
+    public int Generated { get; private set; }
+    public bool IsFinished { get; private set; }
+
+    /// <summary>Chunked prefill in progress: the cache so far and how many prompt tokens it holds.</summary>
+    public KvCache? PartialCache { get; set; }
+    public int PrefilledTokens { get; set; }
+
+    public long? PrefillStartedAt { get; set; }
+    private long? _firstTokenAt;
+
+    public double MillisecondsSinceSubmit => Stopwatch.GetElapsedTime(_submittedAt).TotalMilliseconds;
+
+    public bool IsExpired(DateTime nowUtc) => nowUtc >= DeadlineUtc;
+
+    /// <summary>Samples from this row's logits and streams the text. Returns true when the request is finished.</summary>
+    public bool Accept(Span<float> logits, int contextLength, InferenceMetrics metrics)
+    {
+        int token = _sampler.Next(logits, History);
+        if (_firstTokenAt is null)
+        {
+            _firstTokenAt = Stopwatch.GetTimestamp();
+            metrics.TimeToFirstToken.Record(MillisecondsSinceSubmit);
+        }
+        if (token == StoryTokens.EndOfTextId) return Finish(FinishReason.EndOfText);
+        History.Add(token);
+        LastToken = token;
+        Generated++;
+        string text = _stops.Push(_decoder.Push(token));
+        if (_stops.Stopped)
+        {
+            if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));
+            return Finish(FinishReason.StopString);
+        }
+        if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));
+        if (Generated >= Settings.MaxNewTokens || History.Count >= contextLength) return Finish(FinishReason.Length);
+        return false;
+
+        bool Finish(FinishReason reason)
+        {
+            string tail = reason == FinishReason.StopString ? string.Empty : _stops.Push(_decoder.Flush()) + _stops.Flush();
+            if (Generated > 1 && _firstTokenAt is { } first)
+                metrics.TimePerOutputToken.Record(Stopwatch.GetElapsedTime(first).TotalMilliseconds / (Generated - 1));
+            Complete(GenerationOutcome.Completed, tail, reason);
+            return true;
+        }
+    }
+
+    /// <summary>Ends the stream with an outcome. Only the first call has an effect.</summary>
+    public bool Complete(GenerationOutcome outcome, string text = "", FinishReason? finish = null, string? error = null)
+    {
+        if (IsFinished) return false;
+        IsFinished = true;
+        // Counted before the final event is written, so a caller that sees it also sees the count.
+        _onEnded(this, outcome);
+        PartialCache?.Dispose();
+        PartialCache = null;
+        _events.Writer.TryWrite(new GenerationEvent(text, Generated, outcome, finish, error));
+        _events.Writer.TryComplete();
+        return true;
+    }
+}

@@ -1,0 +1,165 @@
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Scheduling;
+using TextGameGen.Inference.Tokenization;
+
+namespace TextGameGen.Inference.Tests;
+
+public sealed class GenerationSchedulerTests
+{
+    private static GenerationScheduler Scheduler(BatchingMode mode, Func<SchedulerOptions, SchedulerOptions>? tweak = null)
+    {
+        var options = new SchedulerOptions { Mode = mode, ContextLength = 128, MaxBatchSize = 8 };
+        return new GenerationScheduler(TestModels.TinySession, StoryTokenizer.Shared, tweak is null ? options : tweak(options));
+    }
+
+    private static async Task<(string Text, GenerationEvent Last)> Run(GenerationScheduler scheduler, int[] prompt, SamplerSettings settings,
+        TimeSpan? deadline = null, CancellationToken cancellationToken = default)
+    {
+        var text = new System.Text.StringBuilder();
+        GenerationEvent? last = null;
+        await foreach (var e in scheduler.GenerateAsync(prompt, settings, deadline: deadline, cancellationToken: cancellationToken))
+        {
+            text.Append(e.Text);
+            last = e;
+        }
+        return (text.ToString(), last!);
+    }
+
+    private static readonly int[][] Prompts = Enumerable.Range(0, 6).Select(i => TestModels.RandomTokens(3 + 5 * i, seed: 100 + i)).ToArray();
+
+    private static SamplerSettings SettingsFor(int i) => i % 2 == 0
+        ? SamplerSettings.Greedy with { MaxNewTokens = 6 + 7 * i }
+        : new SamplerSettings { Seed = 40 + i, MaxNewTokens = 6 + 7 * i, StopStrings = [] };
+
+    [Fact]
+    public async Task OutputIsTheSameAloneInAStaticBatchOrJoiningAContinuousBatchMidFlight()
+    {
+        var alone = new List<string>();
+        await using (var serial = Scheduler(BatchingMode.Serial))
+            for (int i = 0; i < Prompts.Length; i++) alone.Add((await Run(serial, Prompts[i], SettingsFor(i))).Text);
+
+        await using var staticScheduler = Scheduler(BatchingMode.Static, o => o with { StaticBatchDelay = TimeSpan.FromMilliseconds(50) });
+        var staticResults = await Task.WhenAll(Prompts.Select((p, i) => Run(staticScheduler, p, SettingsFor(i))));
+
+        // Continuous: requests arrive while others are decoding, so they join a running batch of other lengths.
+        await using var continuous = Scheduler(BatchingMode.Continuous);
+        var tasks = new List<Task<(string, GenerationEvent)>>();
+        for (int i = 0; i < Prompts.Length; i++)
+        {
+            tasks.Add(Run(continuous, Prompts[i], SettingsFor(i)));
+            await Task.Delay(15);
+        }
+        var continuousResults = await Task.WhenAll(tasks);
+
+        Assert.Equal(alone, staticResults.Select(r => r.Text));
+        Assert.Equal(alone, continuousResults.Select(r => r.Item1));
+        Assert.All(continuousResults, r => Assert.Equal(GenerationOutcome.Completed, r.Item2.Outcome));
+        Assert.True(continuous.Metrics is not null);
+    }
+
+    [Fact]
+    public async Task ALongPromptPrefilledInChunksGivesTheSameOutput()
+    {
+        var prompt = TestModels.RandomTokens(70, seed: 5);
+        var settings = SamplerSettings.Greedy with { MaxNewTokens = 12 };
+        await using var whole = Scheduler(BatchingMode.Continuous);
+        await using var chunked = Scheduler(BatchingMode.Continuous, o => o with { MaxPrefillTokensPerStep = 16 });
+
+        Assert.Equal((await Run(whole, prompt, settings)).Text, (await Run(chunked, prompt, settings)).Text);
+    }
+
+    [Fact]
+    public async Task PastTheQueueBoundCallersAreToldBusyAtOnceAndTheCountsAddUp()
+    {
+        await using var scheduler = Scheduler(BatchingMode.Continuous, o => o with { MaxQueueLength = 4, MaxBatchSize = 2 });
+        var settings = SamplerSettings.Greedy with { MaxNewTokens = 30 };
+        var runs = Enumerable.Range(0, 40).Select(i => Run(scheduler, Prompts[i % Prompts.Length], settings)).ToList();
+        var results = await Task.WhenAll(runs);
+
+        var busy = results.Where(r => r.Last.Outcome == GenerationOutcome.Busy).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, r => { Assert.Equal("", r.Text); Assert.Contains("queue is full", r.Last.Error); });
+        var counts = scheduler.Counts;
+        Assert.Equal(40, counts.Submitted);
+        Assert.Equal(counts.Submitted, counts.Ended);
+        Assert.Equal(busy.Count, counts.Busy);
+        Assert.Equal(40 - busy.Count, counts.Completed);
+    }
+
+    [Fact]
+    public async Task ARequestPastItsDeadlineEndsTimedOut()
+    {
+        await using var scheduler = Scheduler(BatchingMode.Continuous, o => o with { MaxBatchSize = 1 });
+        var blocker = Run(scheduler, Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 120 });
+        await Task.Delay(20);
+        var late = await Run(scheduler, Prompts[1], SamplerSettings.Greedy, deadline: TimeSpan.FromMilliseconds(30));
+        await blocker;
+
+        Assert.Equal(GenerationOutcome.TimedOut, late.Last.Outcome);
+        Assert.Equal(1, scheduler.Counts.TimedOut);
+        Assert.Equal(scheduler.Counts.Submitted, scheduler.Counts.Ended);
+    }
+
+    [Fact]
+    public async Task CancellingMidGenerationRemovesTheRowWithinOneStep()
+    {
+        await using var scheduler = Scheduler(BatchingMode.Continuous);
+        using var cts = new CancellationTokenSource();
+        var other = Run(scheduler, Prompts[2], SamplerSettings.Greedy with { MaxNewTokens = 100 });
+        int seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var e in scheduler.GenerateAsync(Prompts[3], SamplerSettings.Greedy with { MaxNewTokens = 100 }, cancellationToken: cts.Token))
+            {
+                seen = e.TokenCount;
+                if (seen >= 5) cts.Cancel();
+            }
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((scheduler.Counts.Cancelled == 0 || scheduler.Counts.Running != 1) && DateTime.UtcNow < deadline) await Task.Delay(1);
+
+        // The row left while its neighbour was still decoding (one step takes a few ms; the neighbour has ~90 to go).
+        Assert.Equal(1, scheduler.Counts.Cancelled);
+        Assert.False(other.IsCompleted);
+        Assert.Equal(1, scheduler.Counts.Running);
+        Assert.Equal(GenerationOutcome.Completed, (await other).Last.Outcome);
+    }
+
+    [Fact]
+    public async Task MemoryStaysFlatOverALongFlood()
+    {
+        await using var scheduler = Scheduler(BatchingMode.Continuous, o => o with { MaxQueueLength = 16 });
+        var settings = new SamplerSettings { Seed = 1, MaxNewTokens = 8 };
+        async Task Flood(int n) => await Task.WhenAll(Enumerable.Range(0, n).Select(i => Run(scheduler, Prompts[i % Prompts.Length], settings)));
+
+        await Flood(100);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        long before = GC.GetTotalMemory(true);
+        for (int round = 0; round < 5; round++) await Flood(100);
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        long after = GC.GetTotalMemory(true);
+
+        Assert.Equal(scheduler.Counts.Submitted, scheduler.Counts.Ended);
+        Assert.True(after - before < 8 * 1024 * 1024, $"managed memory grew by {(after - before) / 1024} KiB");
+    }
+
+    [Fact]
+    public async Task InteractiveRequestsAreAdmittedBeforeBackgroundOnes()
+    {
+        await using var scheduler = Scheduler(BatchingMode.Serial);
+        var order = new List<string>();
+        var blocker = Run(scheduler, Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 40 });
+        await Task.Delay(10);
+        async Task Track(string name, GenerationPriority priority)
+        {
+            await foreach (var e in scheduler.GenerateAsync(Prompts[1], SamplerSettings.Greedy with { MaxNewTokens = 2 }, priority))
+                if (e.IsFinal) lock (order) order.Add(name);
+        }
+        var background = Track("background", GenerationPriority.Background);
+        await Task.Delay(5);
+        var interactive = Track("interactive", GenerationPriority.Interactive);
+        await Task.WhenAll(blocker, background, interactive);
+
+        Assert.Equal(["interactive", "background"], order);
+    }
+}
