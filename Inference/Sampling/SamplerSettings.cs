@@ -29,6 +29,9 @@ public sealed record SamplerSettings
 
     public int? Seed { get; init; }
 
+    /// <summary>Never end on <c>&lt;|endoftext|&gt;</c> (benchmarks that need a fixed number of tokens).</summary>
+    public bool IgnoreEndOfText { get; init; }
+
     public static SamplerSettings Greedy { get; } = new() { Temperature = 0, TopK = 0, TopP = 1, RepetitionPenalty = 1 };
 
     /// <summary>Returns null when every setting is in range, else a message naming the setting.</summary>

@@ -7,6 +7,7 @@ namespace TextGameGen.Inference.Sampling;
 public sealed class TokenSampler
 {
     private const int FirstTopPCandidates = 64;
+    private const int EndOfTextId = Tokenization.StoryTokens.EndOfTextId;
     private readonly SamplerSettings _settings;
     private readonly Random _random;
     private float[] _scratch = [];
@@ -22,6 +23,7 @@ public sealed class TokenSampler
     /// <summary>Chooses a token. <paramref name="logits"/> is modified (penalty, temperature).</summary>
     public int Next(Span<float> logits, IReadOnlyList<int> history)
     {
+        if (_settings.IgnoreEndOfText && logits.Length > EndOfTextId) logits[EndOfTextId] = float.NegativeInfinity;
         ApplyRepetitionPenalty(logits, history);
         if (_settings.Temperature == 0) return ArgMax(logits);
 

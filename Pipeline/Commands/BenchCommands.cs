@@ -10,7 +10,7 @@ namespace TextGameGen.Pipeline.Commands;
 /// <summary><c>tgg bench ...</c>: benchmarks that print Markdown tables and write JSON.</summary>
 internal static class BenchCommands
 {
-    public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)") { DecodeCommand() };
+    public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)") { DecodeCommand(), BenchGenerateCommand.Create() };
 
     private static Command DecodeCommand()
     {

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Scheduling;
+using TextGameGen.Inference.Tokenization;
+
+namespace TextGameGen.Pipeline.Benchmarks;
+
+/// <summary>Settings of <c>tgg bench generate</c>.</summary>
+internal sealed record GenerationBenchmarkSettings
+{
+    public int[] Players { get; init; } = [1, 4, 16, 32, 64];
+    public BatchingMode[] Modes { get; init; } = [BatchingMode.Serial, BatchingMode.Static, BatchingMode.Continuous];
+    public int PromptTokens { get; init; } = 64;
+    public int NewTokens { get; init; } = 64;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public int MaxBatchSize { get; init; } = 64;
+    public double ArrivalsPerSecond { get; init; } = 4;
+    public int ShortTokens { get; init; } = 16;
+    public int LongTokens { get; init; } = 256;
+    public int BurstPlayers { get; init; } = 200;
+    public int BurstTokens { get; init; } = 16;
+    public int QueueBound { get; init; } = 256;
+    public TimeSpan BurstDeadline { get; init; } = TimeSpan.FromMinutes(5);
+    public int InterferenceStreams { get; init; } = 16;
+    public int LongPromptTokens { get; init; } = 900;
+    public TimeSpan LongPromptEvery { get; init; } = TimeSpan.FromSeconds(2);
+    public int PrefillBudget { get; init; } = 128;
+    public int ContextLength { get; init; } = 1024;
+}
+
+/// <summary>Scenarios 1-4 of the benchmark plan, on one session, each mode on its own scheduler.</summary>
+internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchmarkSettings settings, Action<string> progress)
+{
+    private readonly Random _random = new(17);
+
+    private int[] Prompt(int tokens) => Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
+
+    private SamplerSettings Fixed(int tokens) => new() { Seed = _random.Next(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
+
+    private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024) =>
+        new(session, StoryTokenizer.Shared, new SchedulerOptions
+        {
+            Mode = mode,
+            MaxBatchSize = mode == BatchingMode.Serial ? 1 : maxBatch,
+            MaxQueueLength = queue,
+            MaxPrefillTokensPerStep = prefillBudget,
+            MaxKvTokens = 1 << 20,
+            ContextLength = settings.ContextLength,
+            DefaultDeadline = TimeSpan.FromHours(1),
+        });
+
+    /// <summary>Scenario 1: N players in a closed loop, no think time, for a fixed window.</summary>
+    public async Task<List<ScenarioResult>> ConcurrencySweep()
+    {
+        var results = new List<ScenarioResult>();
+        foreach (int players in settings.Players)
+        {
+            foreach (var mode in settings.Modes)
+            {
+                await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize));
+                await RequestSample.Measure(scheduler, Prompt(8), Fixed(2), Stopwatch.StartNew());
+                using var batches = new BatchSizeRecorder();
+                var clock = Stopwatch.StartNew();
+                using var window = new CancellationTokenSource(settings.Duration);
+                var samples = new List<RequestSample>();
+                await Task.WhenAll(Enumerable.Range(0, players).Select(async _ =>
+                {
+                    while (!window.IsCancellationRequested)
+                    {
+                        var s = await RequestSample.Measure(scheduler, Prompt(settings.PromptTokens), Fixed(settings.NewTokens), clock, cancellationToken: window.Token);
+                        lock (samples) samples.Add(s);
+                    }
+                }));
+                var result = ScenarioResult.From("sweep", mode.ToString().ToLowerInvariant(), players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot());
+                progress($"sweep N={players} {mode}: {result.TokensPerSecond:F1} tok/s, TTFT p50 {result.TtftP50:F0} ms");
+                results.Add(result);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Scenario 2: open loop at a fixed arrival rate; 90% short requests, 10% long ones.</summary>
+    public async Task<List<ScenarioResult>> HeadOfLine()
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var mode in new[] { BatchingMode.Static, BatchingMode.Continuous })
+        {
+            await using var scheduler = Scheduler(mode, settings.MaxBatchSize);
+            using var batches = new BatchSizeRecorder();
+            var arrivals = new Random(5);
+            var clock = Stopwatch.StartNew();
+            var tasks = new List<Task<RequestSample>>();
+            double next = 0;
+            while (clock.Elapsed < settings.Duration)
+            {
+                double wait = next - clock.Elapsed.TotalMilliseconds;
+                if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait));
+                int tokens = arrivals.NextDouble() < 0.1 ? settings.LongTokens : settings.ShortTokens;
+                tasks.Add(RequestSample.Measure(scheduler, Prompt(settings.PromptTokens), Fixed(tokens), clock));
+                next += -Math.Log(1 - arrivals.NextDouble()) * 1000 / settings.ArrivalsPerSecond;
+            }
+            var samples = await Task.WhenAll(tasks);
+            double seconds = clock.Elapsed.TotalSeconds;
+            var shorts = samples.Where(s => s.Wanted == settings.ShortTokens).ToList();
+            var all = ScenarioResult.From("head-of-line", mode.ToString().ToLowerInvariant(), tasks.Count, seconds, samples, batches.Snapshot());
+            var shortOnly = ScenarioResult.From("head-of-line (short)", mode.ToString().ToLowerInvariant(), shorts.Count, seconds, shorts, batches.Snapshot());
+            progress($"head-of-line {mode}: short p99 e2e {shortOnly.EndToEndP99:F0} ms");
+            results.Add(all);
+            results.Add(shortOnly);
+        }
+        return results;
+    }
+
+    /// <summary>Scenario 3: a GM world event reaches every player at once.</summary>
+    public async Task<List<ScenarioResult>> Burst()
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var mode in new[] { BatchingMode.Serial, BatchingMode.Continuous })
+        {
+            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, queue: settings.QueueBound);
+            using var batches = new BatchSizeRecorder();
+            var clock = Stopwatch.StartNew();
+            var samples = await Task.WhenAll(Enumerable.Range(0, settings.BurstPlayers).Select(_ =>
+                RequestSample.Measure(scheduler, Prompt(settings.PromptTokens), Fixed(settings.BurstTokens), clock, deadline: settings.BurstDeadline)));
+            double drain = clock.Elapsed.TotalSeconds;
+            var result = ScenarioResult.From("burst", mode.ToString().ToLowerInvariant(), settings.BurstPlayers, drain, samples, batches.Snapshot(),
+                $"drain {drain:F1} s");
+            progress($"burst {mode}: all ended after {drain:F1} s, {result.Completed} completed, {result.Rejected} busy, {result.TimedOut} timed out");
+            results.Add(result);
+        }
+        return results;
+    }
+
+    /// <summary>Scenario 4: decoding streams while a long prompt arrives every few seconds, with and without a prefill budget.</summary>
+    public async Task<List<ScenarioResult>> LongPromptInterference()
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var (name, budget) in new[] { ("no prefill budget", 1 << 20), ($"prefill budget {settings.PrefillBudget}", settings.PrefillBudget) })
+        {
+            await using var scheduler = Scheduler(BatchingMode.Continuous, settings.MaxBatchSize, prefillBudget: budget);
+            using var batches = new BatchSizeRecorder();
+            var clock = Stopwatch.StartNew();
+            using var window = new CancellationTokenSource(settings.Duration);
+            var gaps = new List<double>();
+            var samples = new List<RequestSample>();
+            var streams = Enumerable.Range(0, settings.InterferenceStreams).Select(async _ =>
+            {
+                while (!window.IsCancellationRequested)
+                {
+                    var s = await RequestSample.Measure(scheduler, Prompt(settings.PromptTokens), Fixed(settings.NewTokens), clock, gaps, cancellationToken: window.Token);
+                    lock (samples) samples.Add(s);
+                }
+            }).ToList();
+            var longOnes = new List<Task<RequestSample>>();
+            while (!window.IsCancellationRequested)
+            {
+                longOnes.Add(RequestSample.Measure(scheduler, Prompt(settings.LongPromptTokens), Fixed(8), clock, cancellationToken: window.Token));
+                try { await Task.Delay(settings.LongPromptEvery, window.Token); } catch (OperationCanceledException) { }
+            }
+            await Task.WhenAll(streams);
+            var longSamples = await Task.WhenAll(longOnes);
+            double p99Gap, p50Gap;
+            lock (gaps) { p99Gap = Stats.Percentile(gaps, 99); p50Gap = Stats.Percentile(gaps, 50); }
+            var result = ScenarioResult.From("interference", name, settings.InterferenceStreams, clock.Elapsed.TotalSeconds, samples, batches.Snapshot(),
+                $"inter-token p50 {p50Gap:F1} ms, p99 {p99Gap:F1} ms; long-prompt TTFT p50 {Stats.Median(longSamples.Select(s => s.TtftMs).Where(v => !double.IsNaN(v))):F0} ms");
+            progress($"interference, {name}: inter-token p99 {p99Gap:F1} ms");
+            results.Add(result with { TpotP50 = p50Gap, TpotP99 = p99Gap });
+        }
+        return results;
+    }
+}

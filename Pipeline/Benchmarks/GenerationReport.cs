@@ -1,0 +1,48 @@
+namespace TextGameGen.Pipeline.Benchmarks;
+
+/// <summary>Prints generation benchmark results as Markdown, with the headline ratios.</summary>
+internal static class GenerationReport
+{
+    public static void Print(IReadOnlyList<ScenarioResult> results, GenerationBenchmarkSettings settings)
+    {
+        Console.WriteLine("| scenario | mode | N | tokens/s | TTFT p50 | TTFT p99 | TPOT p50 | TPOT p99 | e2e p50 | e2e p99 | completed | busy | timed out | batch sizes | note |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Scenario} | {r.Mode} | {r.Players} | {r.TokensPerSecond:F1} | {r.TtftP50:F0} | {r.TtftP99:F0} | {r.TpotP50:F1} | {r.TpotP99:F1} | " +
+                $"{r.EndToEndP50:F0} | {r.EndToEndP99:F0} | {r.Completed} | {r.Rejected} | {r.TimedOut} | {Histogram(r.BatchSizes)} | {r.Note} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("(times in ms; batch sizes: median and max rows per decode step)");
+        Console.WriteLine();
+
+        foreach (int n in settings.Players)
+        {
+            var serial = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "serial" && r.Players == n);
+            var stat = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "static" && r.Players == n);
+            var cont = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "continuous" && r.Players == n);
+            if (serial is not null && cont is not null)
+                Console.WriteLine($"sweep N={n}: continuous / serial tokens/s = {cont.TokensPerSecond / serial.TokensPerSecond:F1}x" +
+                    (stat is not null ? $"; continuous / static = {cont.TokensPerSecond / stat.TokensPerSecond:F2}x" : ""));
+        }
+        var holStatic = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "static");
+        var holCont = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous");
+        if (holStatic is not null && holCont is not null)
+            Console.WriteLine($"head-of-line: short requests' p99 end-to-end static / continuous = {holStatic.EndToEndP99 / holCont.EndToEndP99:F1}x");
+        var burstSerial = results.FirstOrDefault(r => r.Scenario == "burst" && r.Mode == "serial");
+        var burstCont = results.FirstOrDefault(r => r.Scenario == "burst" && r.Mode == "continuous");
+        if (burstSerial is not null && burstCont is not null)
+            Console.WriteLine($"burst: drain time serial / continuous = {burstSerial.Note} / {burstCont.Note}");
+        var interference = results.Where(r => r.Scenario == "interference").ToList();
+        if (interference.Count == 2)
+            Console.WriteLine($"interference: p99 inter-token latency without / with prefill budget = {interference[0].TpotP99:F0} ms / {interference[1].TpotP99:F0} ms = {interference[0].TpotP99 / interference[1].TpotP99:F1}x");
+    }
+
+    private static string Histogram(IReadOnlyDictionary<int, long> sizes)
+    {
+        if (sizes.Count == 0) return "-";
+        long total = sizes.Values.Sum(), seen = 0;
+        int median = sizes.First(kv => (seen += kv.Value) * 2 >= total).Key;
+        return $"{median} / {sizes.Keys.Max()}";
+    }
+}

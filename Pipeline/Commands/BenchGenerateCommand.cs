@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Text.Json;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Scheduling;
+using TextGameGen.Pipeline.Benchmarks;
+
+namespace TextGameGen.Pipeline.Commands;
+
+/// <summary><c>tgg bench generate</c>: scenarios 1-4 (sweep, head-of-line, burst, interference).</summary>
+internal static class BenchGenerateCommand
+{
+    private static readonly string[] AllScenarios = ["sweep", "hol", "burst", "interference"];
+
+    public static Command Create()
+    {
+        var defaults = new GenerationBenchmarkSettings();
+        var shape = new Option<string>("--shape") { DefaultValueFactory = _ => "small-124M", Description = "model shape, built in-process with seeded random weights" };
+        var model = new Option<string?>("--model") { Description = "a model directory instead of --shape" };
+        var scenarios = new Option<string>("--scenario") { DefaultValueFactory = _ => "all", Description = "all, or a comma list of sweep, hol, burst, interference" };
+        var players = new Option<string>("--players") { DefaultValueFactory = _ => string.Join(',', defaults.Players), Description = "sweep: concurrent players" };
+        var modes = new Option<string>("--modes") { DefaultValueFactory = _ => "serial,static,continuous" };
+        var duration = new Option<double>("--duration") { DefaultValueFactory = _ => defaults.Duration.TotalSeconds, Description = "seconds per measured configuration" };
+        var promptTokens = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => defaults.PromptTokens };
+        var newTokens = new Option<int>("--new-tokens") { DefaultValueFactory = _ => defaults.NewTokens };
+        var rate = new Option<double>("--rate") { DefaultValueFactory = _ => defaults.ArrivalsPerSecond, Description = "head-of-line: arrivals per second" };
+        var burstPlayers = new Option<int>("--burst-players") { DefaultValueFactory = _ => defaults.BurstPlayers };
+        var burstTokens = new Option<int>("--burst-tokens") { DefaultValueFactory = _ => defaults.BurstTokens };
+        var queue = new Option<int>("--queue-bound") { DefaultValueFactory = _ => defaults.QueueBound, Description = "burst: waiting requests at most" };
+        var budget = new Option<int>("--prefill-budget") { DefaultValueFactory = _ => defaults.PrefillBudget, Description = "interference: prefill tokens per step" };
+        var fp16 = ModelOptions.Fp16();
+        var device = ModelOptions.Device();
+        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
+        {
+            shape, model, scenarios, players, modes, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, budget, fp16, device, json,
+        };
+        command.SetAction(parse => CommandErrors.Guard(async () =>
+        {
+            var chosen = parse.GetValue(scenarios) == "all" ? AllScenarios : parse.GetValue(scenarios)!.Split(',', StringSplitOptions.TrimEntries);
+            if (chosen.FirstOrDefault(s => !AllScenarios.Contains(s)) is { } unknown)
+                throw new ArgumentException($"Unknown scenario '{unknown}': use {string.Join(", ", AllScenarios)} or all.");
+            var settings = new GenerationBenchmarkSettings
+            {
+                Players = BenchCommands.ParseList(parse.GetValue(players)!),
+                Modes = parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries).Select(ParseMode).ToArray(),
+                Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                PromptTokens = parse.GetValue(promptTokens),
+                NewTokens = parse.GetValue(newTokens),
+                ArrivalsPerSecond = parse.GetValue(rate),
+                BurstPlayers = parse.GetValue(burstPlayers),
+                BurstTokens = parse.GetValue(burstTokens),
+                QueueBound = parse.GetValue(queue),
+                PrefillBudget = parse.GetValue(budget),
+            };
+            var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!);
+            using var _ = session;
+            settings = settings with { ContextLength = context };
+            var machine = MachineInfo.Current(session.ActiveDevice.ToString().ToLowerInvariant());
+            var bench = new GenerationBenchmark(session, settings, m => Console.Error.WriteLine(m));
+            var results = new List<ScenarioResult>();
+            if (chosen.Contains("sweep")) results.AddRange(await bench.ConcurrencySweep());
+            if (chosen.Contains("hol")) results.AddRange(await bench.HeadOfLine());
+            if (chosen.Contains("burst")) results.AddRange(await bench.Burst());
+            if (chosen.Contains("interference")) results.AddRange(await bench.LongPromptInterference());
+
+            Console.WriteLine($"machine: {machine}");
+            Console.WriteLine($"model: {modelName}{(parse.GetValue(fp16) ? " fp16" : " fp32")}, prompt {settings.PromptTokens} tokens, {settings.NewTokens} new tokens, {settings.Duration.TotalSeconds:F0} s per configuration");
+            Console.WriteLine();
+            GenerationReport.Print(results, settings);
+            if (parse.GetValue(json) is { } path)
+                File.WriteAllText(path, JsonSerializer.Serialize(new { machine, model = modelName, settings, results }, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static BatchingMode ParseMode(string value) => Enum.TryParse<BatchingMode>(value, ignoreCase: true, out var mode)
+        ? mode
+        : throw new ArgumentException($"Unknown mode '{value}': use serial, static or continuous.");
+
+    internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device)
+    {
+        var settings = ModelOptions.Session(device);
+        if (modelDir is not null)
+        {
+            var dir = ModelDirectory.Open(modelDir);
+            return (Gpt2Session.Open(dir.ModelPath, settings, m => Console.Error.WriteLine(m)), modelDir, dir.Config.Context);
+        }
+        var config = Gpt2Config.FromShapeName(shape);
+        Console.Error.WriteLine($"building {shape} ({config.ParameterCount:N0} parameters)...");
+        var bytes = Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(config, seed: 1), new OnnxExportOptions { Float16 = half });
+        return (Gpt2Session.Open(bytes, settings, m => Console.Error.WriteLine(m)), shape, config.Context);
+    }
+}
