@@ -63,9 +63,18 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var request = Submit(promptIds, settings, priority, deadline, cancellationToken);
-        await foreach (var e in request.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            yield return e;
+        // A consumer that stops reading early (disposes the enumerator) frees its row too.
+        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var request = Submit(promptIds, settings, priority, deadline, abandoned.Token);
+        try
+        {
+            await foreach (var e in request.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return e;
+        }
+        finally
+        {
+            if (!request.IsFinished) abandoned.Cancel();
+        }
     }
 
     private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, CancellationToken cancellationToken)

@@ -45,7 +45,9 @@ internal sealed class ScheduledRequest
     /// <summary>The token to feed at the next decode step.</summary>
     public int LastToken { get; private set; }
     public int Generated { get; private set; }
-    public bool IsFinished { get; private set; }
+    private volatile bool _finished;
+
+    public bool IsFinished => _finished;
 
     /// <summary>Chunked prefill in progress: the cache so far and how many prompt tokens it holds.</summary>
     public KvCache? PartialCache { get; set; }
@@ -95,7 +97,7 @@ internal sealed class ScheduledRequest
     public bool Complete(GenerationOutcome outcome, string text = "", FinishReason? finish = null, string? error = null)
     {
         if (IsFinished) return false;
-        IsFinished = true;
+        _finished = true;
         // Counted before the final event is written, so a caller that sees it also sees the count.
         _onEnded(this, outcome);
         PartialCache?.Dispose();

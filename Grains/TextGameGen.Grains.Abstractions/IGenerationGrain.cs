@@ -1,0 +1,12 @@
+namespace TextGameGen.Grains;
+
+/// <summary>
+/// The batching grain: a stateless worker on every silo that forwards to that silo's continuous-batching
+/// scheduler and streams the passage back. Cancelling, or abandoning the stream, frees the request's row.
+/// </summary>
+[Alias("TextGameGen.IGenerationGrain")]
+public interface IGenerationGrain : IGrainWithIntegerKey
+{
+    [Alias("Generate")]
+    IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+}

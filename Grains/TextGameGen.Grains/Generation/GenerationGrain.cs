@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using Orleans.Concurrency;
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Scheduling;
+
+namespace TextGameGen.Grains.Generation;
+
+/// <summary>
+/// Forwards to this silo's scheduler. One reentrant activation per silo: the calls that continue a streamed
+/// response must reach the activation that holds its enumerator, which several stateless-worker activations
+/// would not guarantee. Forwarding is cheap; the batching happens in the scheduler. Call it from grains (calls from
+/// grains stay on their silo).
+/// </summary>
+[StatelessWorker(1)]
+[Reentrant]
+public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerationGrain
+{
+    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!catalog.TryGet(request.Generator, out var scheduler))
+        {
+            yield return new GenerationChunk("", 0, "failed", Error: $"Unknown generator '{request.Generator}'. Known: {string.Join(", ", catalog.Names)}.");
+            yield break;
+        }
+        var settings = ToSettings(request.Sampler);
+        if (settings.Validate() is { } error)
+        {
+            yield return new GenerationChunk("", 0, "failed", Error: error);
+            yield break;
+        }
+        var priority = request.Background ? GenerationPriority.Background : GenerationPriority.Interactive;
+        await foreach (var e in scheduler.GenerateAsync(request.Prompt, settings, priority, request.Deadline, cancellationToken))
+        {
+            yield return new GenerationChunk(e.Text, e.TokenCount, e.Outcome is { } o ? OutcomeName(o) : null,
+                e.Finish?.ToString().ToLowerInvariant(), e.Error);
+        }
+    }
+
+    public static string OutcomeName(GenerationOutcome outcome) => outcome switch
+    {
+        GenerationOutcome.TimedOut => "timed_out",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+
+    public static SamplerSettings ToSettings(StorySampler s) => new()
+    {
+        Temperature = s.Temperature,
+        TopK = s.TopK,
+        TopP = s.TopP,
+        RepetitionPenalty = s.RepetitionPenalty,
+        RepetitionPenaltyRange = s.RepetitionPenaltyRange,
+        MaxNewTokens = s.MaxNewTokens,
+        StopStrings = s.StopStrings,
+        Seed = s.Seed,
+    };
+}
