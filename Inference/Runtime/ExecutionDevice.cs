@@ -17,6 +17,18 @@ public sealed record SessionSettings
     /// <summary>Threads for one operator on CPU; 0 lets ONNX Runtime choose (one per core).</summary>
     public int IntraOpThreads { get; init; }
 
+    /// <summary>
+    /// Keep KV caches in the execution provider's memory and reshape them there (join, leave, trim) with small ONNX
+    /// graphs, instead of on the host. Null means: on for CUDA, off for CPU.
+    /// </summary>
+    public bool? DeviceResidentCache { get; init; }
+
+    /// <summary>
+    /// Let ONNX Runtime's worker threads spin between runs. Off by default: between decode steps the scheduler samples
+    /// on the same cores, and spinning threads would compete with it.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = Environment.GetEnvironmentVariable("TGG_ORT_SPIN") == "1";
+
     public static SessionSettings Default { get; } = new();
 
     public static ExecutionDevice ParseDevice(string value) => value.ToLowerInvariant() switch

@@ -17,6 +17,8 @@ public sealed class Gpt2Session : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _outputNames;
     private readonly bool _lastPositionLogits;
+    private OrtAllocator _cacheAllocator = OrtAllocator.DefaultInstance;
+    private DeviceKvCacheOps? _deviceOps;
 
     private Gpt2Session(InferenceSession session, ExecutionDevice device)
     {
@@ -55,6 +57,7 @@ public sealed class Gpt2Session : IDisposable
         var device = settings.Device;
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (settings.IntraOpThreads > 0) options.IntraOpNumThreads = settings.IntraOpThreads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
         if (device == ExecutionDevice.Cuda)
         {
             try
@@ -67,8 +70,37 @@ public sealed class Gpt2Session : IDisposable
                 device = ExecutionDevice.Cpu;
             }
         }
-        return new Gpt2Session(open(options), device);
+        var session = new Gpt2Session(open(options), device);
+        if (settings.DeviceResidentCache ?? device == ExecutionDevice.Cuda)
+        {
+            session._cacheAllocator = device == ExecutionDevice.Cuda
+                ? new OrtAllocator(session._session, new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, settings.CudaDeviceId, OrtMemType.Default))
+                : OrtAllocator.DefaultInstance;
+            session._deviceOps = new DeviceKvCacheOps(session, bytes => new InferenceSession(bytes, options));
+        }
+        return session;
     }
+
+    /// <summary>Whether KV caches stay in the execution provider's memory (see <see cref="SessionSettings.DeviceResidentCache"/>).</summary>
+    public bool HasDeviceResidentCache => _deviceOps is not null;
+
+    /// <summary>Appends <paramref name="other"/>'s rows to <paramref name="cache"/> (left-padding the shorter); disposes <paramref name="other"/>.</summary>
+    public void AppendRows(KvCache cache, KvCache other)
+    {
+        if (_deviceOps is not null) _deviceOps.Append(cache, other);
+        else KvCacheOps.Append(this, cache, other);
+    }
+
+    /// <summary>Keeps <paramref name="rows"/> (in that order) and trims leading columns that are padding in all of them.</summary>
+    public void KeepRows(KvCache cache, IReadOnlyList<int> rows)
+    {
+        int trim = KvCacheOps.CommonLeadingPadding(cache, rows);
+        if (_deviceOps is not null) _deviceOps.Keep(cache, rows, trim);
+        else KvCacheOps.Keep(this, cache, rows, trim);
+    }
+
+    internal OrtValue AllocateCacheTensor(int batch, int length) =>
+        OrtValue.CreateAllocatedTensorValue(_cacheAllocator, CacheElementType, [batch, Heads, length, HeadDim]);
 
     /// <summary>
     /// Runs the prompts as one left-padded batch with an empty past. Writes each row's last-position logits to
@@ -193,7 +225,6 @@ public sealed class Gpt2Session : IDisposable
         }
 
         var elementType = IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
-        long[] presentShape = [batch, Heads, total, HeadDim];
         var keys = new OrtValue[Layers];
         var values = new OrtValue[Layers];
         var outputs = new List<OrtValue>(1 + 2 * Layers);
@@ -208,8 +239,8 @@ public sealed class Gpt2Session : IDisposable
         {
             for (int i = 0; i < Layers; i++)
             {
-                keys[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, presentShape);
-                values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, presentShape);
+                keys[i] = AllocateCacheTensor(batch, total);
+                values[i] = AllocateCacheTensor(batch, total);
                 outputs.Add(keys[i]);
                 outputs.Add(values[i]);
             }
@@ -289,5 +320,10 @@ public sealed class Gpt2Session : IDisposable
         return new KvCache(batch, 0, keys, values, [], new long[batch]);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _deviceOps?.Dispose();
+        if (!ReferenceEquals(_cacheAllocator, OrtAllocator.DefaultInstance)) _cacheAllocator.Dispose();
+        _session.Dispose();
+    }
 }

@@ -6,7 +6,7 @@ namespace TextGameGen.Inference.Runtime;
 /// Reshapes batches of KV caches on the host: rows join (left-padded to a common length) and leave
 /// (with padding that no remaining row needs trimmed away). Padding is zero-filled and masked out.
 /// </summary>
-public static class KvCacheOps
+internal static class KvCacheOps
 {
     /// <summary>Appends <paramref name="other"/>'s rows to <paramref name="cache"/>; <paramref name="other"/> is disposed.</summary>
     public static void Append(Gpt2Session session, KvCache cache, KvCache other)
@@ -34,8 +34,8 @@ public static class KvCacheOps
         other.Dispose();
     }
 
-    /// <summary>Keeps only <paramref name="rows"/> (in that order) and drops leading columns that are padding in all of them.</summary>
-    public static void Keep(Gpt2Session session, KvCache cache, IReadOnlyList<int> rows)
+    /// <summary>Leading columns that are padding in every one of <paramref name="rows"/>.</summary>
+    public static int CommonLeadingPadding(KvCache cache, IReadOnlyList<int> rows)
     {
         int trim = cache.Length;
         foreach (int r in rows)
@@ -44,7 +44,12 @@ public static class KvCacheOps
             while (lead < cache.Length && cache.Mask[r * cache.Length + lead] == 0) lead++;
             trim = Math.Min(trim, lead);
         }
-        if (rows.Count == 0) trim = cache.Length;
+        return trim;
+    }
+
+    /// <summary>Keeps only <paramref name="rows"/> (in that order) and drops <paramref name="trim"/> leading columns.</summary>
+    public static void Keep(Gpt2Session session, KvCache cache, IReadOnlyList<int> rows, int trim)
+    {
         int length = cache.Length - trim;
         var keys = new OrtValue[session.Layers];
         var values = new OrtValue[session.Layers];

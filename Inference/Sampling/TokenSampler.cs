@@ -111,17 +111,29 @@ public sealed class TokenSampler
     private int TopIndices(ReadOnlySpan<float> logits, int n)
     {
         if (_indices.Length < n) { _indices = new int[n]; _scratch = new float[n]; }
-        // A min-heap of the n best seen so far, keyed by logit.
-        var heap = new PriorityQueue<int, (float, int)>(n, Comparer<(float Logit, int Id)>.Create((a, b) =>
-            a.Logit != b.Logit ? a.Logit.CompareTo(b.Logit) : b.Id.CompareTo(a.Id)));
-        for (int i = 0; i < logits.Length; i++)
+        var values = _scratch;
+        int count = 0;
+        float threshold = float.NegativeInfinity;
+        int width = System.Numerics.Vector<float>.Count;
+        int i = 0;
+        // Most logits are below the current n-th best: skip whole vectors of them at once.
+        for (; i <= logits.Length - width; i += width)
         {
-            if (heap.Count < n) heap.Enqueue(i, (logits[i], i));
-            else if (heap.TryPeek(out _, out var worst) && (logits[i] > worst.Item1))
-                heap.EnqueueDequeue(i, (logits[i], i));
+            if (count == n && !System.Numerics.Vector.GreaterThanAny(new System.Numerics.Vector<float>(logits.Slice(i, width)), new System.Numerics.Vector<float>(threshold)))
+                continue;
+            for (int j = i; j < i + width; j++) Insert(logits[j], j);
         }
-        int count = heap.Count;
-        for (int i = count - 1; i >= 0; i--) _indices[i] = heap.Dequeue();
+        for (; i < logits.Length; i++) Insert(logits[i], i);
         return count;
+
+        void Insert(float value, int id)
+        {
+            if (count == n && value <= threshold) return;
+            int pos = count == n ? n - 1 : count++;
+            while (pos > 0 && values[pos - 1] < value) { values[pos] = values[pos - 1]; _indices[pos] = _indices[pos - 1]; pos--; }
+            values[pos] = value;
+            _indices[pos] = id;
+            if (count == n) threshold = values[n - 1];
+        }
     }
 }

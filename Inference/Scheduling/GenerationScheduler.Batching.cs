@@ -41,7 +41,7 @@ public sealed partial class GenerationScheduler
         if (_cache is null || _running.All(r => !r.IsFinished)) return;
         var keep = Enumerable.Range(0, _running.Count).Where(i => !_running[i].IsFinished).ToList();
         if (keep.Count == 0) { ReleaseBatch(); return; }
-        KvCacheOps.Keep(_session, _cache, keep);
+        _session.KeepRows(_cache, keep);
         var kept = keep.Select(i => _running[i]).ToList();
         _running.Clear();
         _running.AddRange(kept);
@@ -81,11 +81,14 @@ public sealed partial class GenerationScheduler
                     StartChunkedPrefill(next);
                     break;
                 }
-                if (length > budget || !FitsKv(Math.Max(longest, length), batch.Count + 1)) break;
+                // The prefill budget counts padding: rows are padded to the longest prompt in the batch. And a prompt
+                // much longer or shorter than the others waits for a batch of its own rather than pad them all.
+                int padded = (batch.Count + 1) * Math.Max(longest, length);
+                bool mismatched = batch.Count > 0 && (length > 2 * longest || 2 * length < longest);
+                if (padded > budget || mismatched || !FitsKv(Math.Max(longest, length), batch.Count + 1)) break;
                 _waiting.Dequeue();
                 batch.Add(next);
                 longest = Math.Max(longest, length);
-                budget -= length;
             }
         }
         if (batch.Count == 0 && _prefilling.Count == 0) return;
@@ -168,7 +171,7 @@ public sealed partial class GenerationScheduler
         {
             var keep = Enumerable.Range(0, batch.Count).Where(i => !batch[i].IsFinished).ToList();
             if (keep.Count == 0) { cache.Dispose(); return; }
-            if (keep.Count < batch.Count) KvCacheOps.Keep(_session, cache, keep);
+            if (keep.Count < batch.Count) _session.KeepRows(cache, keep);
             batch = keep.Select(i => batch[i]).ToList();
         }
         Join(cache, batch);
@@ -177,7 +180,7 @@ public sealed partial class GenerationScheduler
     private void Join(KvCache cache, List<ScheduledRequest> requests)
     {
         if (_cache is null) _cache = cache;
-        else KvCacheOps.Append(_session, _cache, cache);
+        else _session.AppendRows(_cache, cache);
         _running.AddRange(requests);
         _runningCount = _running.Count;
     }

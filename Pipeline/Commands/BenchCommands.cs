@@ -22,16 +22,17 @@ internal static class BenchCommands
         var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
+        var hostCache = ModelOptions.HostCache();
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
         {
-            shape, batches, past, steps, reps, style, fp16, device, json,
+            shape, batches, past, steps, reps, style, fp16, device, hostCache, json,
         };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
             var config = Gpt2Config.FromShapeName(parse.GetValue(shape)!);
             var batchSizes = ParseList(parse.GetValue(batches)!);
-            var settings = ModelOptions.Session(parse.GetValue(device)!);
+            var settings = ModelOptions.Session(parse.GetValue(device)!, parse.GetValue(hostCache));
             bool half = parse.GetValue(fp16);
             var styles = parse.GetValue(style) == "both" ? new[] { GraphStyle.Fused, GraphStyle.Plain } : [ModelOptions.ParseStyle(parse.GetValue(style)!)];
             Console.Error.WriteLine($"building {parse.GetValue(shape)} ({config.ParameterCount:N0} parameters)...");

@@ -21,6 +21,7 @@ internal static class BenchGenerateCommand
         var scenarios = new Option<string>("--scenario") { DefaultValueFactory = _ => "all", Description = "all, or a comma list of sweep, hol, burst, interference" };
         var players = new Option<string>("--players") { DefaultValueFactory = _ => string.Join(',', defaults.Players), Description = "sweep: concurrent players" };
         var modes = new Option<string>("--modes") { DefaultValueFactory = _ => "serial,static,continuous" };
+        var reps = new Option<int>("--reps") { DefaultValueFactory = _ => defaults.Repetitions, Description = "sweep: windows per mode and N, modes interleaved (median reported)" };
         var duration = new Option<double>("--duration") { DefaultValueFactory = _ => defaults.Duration.TotalSeconds, Description = "seconds per measured configuration" };
         var promptTokens = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => defaults.PromptTokens };
         var newTokens = new Option<int>("--new-tokens") { DefaultValueFactory = _ => defaults.NewTokens };
@@ -31,10 +32,11 @@ internal static class BenchGenerateCommand
         var budget = new Option<int>("--prefill-budget") { DefaultValueFactory = _ => defaults.PrefillBudget, Description = "interference: prefill tokens per step" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
+        var hostCache = ModelOptions.HostCache();
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, budget, fp16, device, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, budget, fp16, device, hostCache, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -46,6 +48,7 @@ internal static class BenchGenerateCommand
                 Players = BenchCommands.ParseList(parse.GetValue(players)!),
                 Modes = parse.GetValue(modes)!.Split(',', StringSplitOptions.TrimEntries).Select(ParseMode).ToArray(),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(duration)),
+                Repetitions = parse.GetValue(reps),
                 PromptTokens = parse.GetValue(promptTokens),
                 NewTokens = parse.GetValue(newTokens),
                 ArrivalsPerSecond = parse.GetValue(rate),
@@ -54,7 +57,7 @@ internal static class BenchGenerateCommand
                 QueueBound = parse.GetValue(queue),
                 PrefillBudget = parse.GetValue(budget),
             };
-            var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!);
+            var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!, parse.GetValue(hostCache));
             using var _ = session;
             settings = settings with { ContextLength = context };
             var machine = MachineInfo.Current(session.ActiveDevice.ToString().ToLowerInvariant());
@@ -65,7 +68,7 @@ internal static class BenchGenerateCommand
             if (chosen.Contains("burst")) results.AddRange(await bench.Burst());
             if (chosen.Contains("interference")) results.AddRange(await bench.LongPromptInterference());
 
-            Console.WriteLine($"machine: {machine}");
+            Console.WriteLine($"machine: {machine}{(session.HasDeviceResidentCache ? ", KV cache in device memory" : "")}");
             Console.WriteLine($"model: {modelName}{(parse.GetValue(fp16) ? " fp16" : " fp32")}, prompt {settings.PromptTokens} tokens, {settings.NewTokens} new tokens, {settings.Duration.TotalSeconds:F0} s per configuration");
             Console.WriteLine();
             GenerationReport.Print(results, settings);
@@ -80,9 +83,9 @@ internal static class BenchGenerateCommand
         ? mode
         : throw new ArgumentException($"Unknown mode '{value}': use serial, static or continuous.");
 
-    internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device)
+    internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache)
     {
-        var settings = ModelOptions.Session(device);
+        var settings = ModelOptions.Session(device, hostCache);
         if (modelDir is not null)
         {
             var dir = ModelDirectory.Open(modelDir);

@@ -28,5 +28,11 @@ internal static class ModelOptions
         _ => throw new ArgumentException($"Unknown --style '{value}': use fused or plain."),
     };
 
-    public static SessionSettings Session(string device) => new() { Device = SessionSettings.ParseDevice(device) };
+    public static Option<bool> HostCache() => new("--host-cache") { Description = "keep KV caches in host memory even on CUDA (for comparison)" };
+
+    public static SessionSettings Session(string device, bool hostCache = false) => new()
+    {
+        Device = SessionSettings.ParseDevice(device),
+        DeviceResidentCache = hostCache ? false : null,
+    };
 }
