@@ -16,12 +16,12 @@ nvidia-smi -L | tee "$out/gpu.txt"
 tgg=/tmp/gp/app/tgg
 chmod +x "$tgg"
 # 1. decode throughput and roofline, medium-355M fp16, fused and plain graphs side by side
-timeout 200 "$tgg" bench decode --shape medium-355M --device cuda --fp16 --batches 1,8,32,64 --steps 16 --reps 3 \
+timeout 150 "$tgg" bench decode --shape medium-355M --device cuda --fp16 --batches 1,8,32,64 --steps 16 --reps 3 \
   --json "$out/decode-medium-fp16.json" > "$out/decode-medium-fp16.md" 2> "$out/decode-medium-fp16.err"
 rc=$?; echo "decode exit $rc"; cat "$out/decode-medium-fp16.md"; tail -3 "$out/decode-medium-fp16.err"
 hostcache=""
 if [ "$rc" -ne 0 ]; then hostcache="--host-cache"; echo "retrying the sweep with the KV cache in host memory"; fi
 # 2. concurrency sweep, medium-355M fp16, serial vs static vs continuous
-timeout 300 "$tgg" bench generate --shape medium-355M --device cuda --fp16 --scenario sweep --players 1,16,64 \
+timeout 240 "$tgg" bench generate --shape medium-355M --device cuda --fp16 --scenario sweep --players 1,16,64 \
   --reps 1 --duration 10 $hostcache --json "$out/generate-medium-fp16.json" > "$out/generate-medium-fp16.md" 2> "$out/generate-medium-fp16.err"
 echo "generate exit $?"; cat "$out/generate-medium-fp16.md"; tail -5 "$out/generate-medium-fp16.err"
