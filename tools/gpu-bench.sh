@@ -23,5 +23,9 @@ hostcache=""
 if [ "$rc" -ne 0 ]; then hostcache="--host-cache"; echo "retrying the sweep with the KV cache in host memory"; fi
 # 2. concurrency sweep, medium-355M fp16, serial vs static vs continuous
 timeout 240 "$tgg" bench generate --shape medium-355M --device cuda --fp16 --scenario sweep --players 1,16,64 \
-  --reps 1 --duration 10 $hostcache --json "$out/generate-medium-fp16.json" > "$out/generate-medium-fp16.md" 2> "$out/generate-medium-fp16.err"
+  --reps 1 --duration 10 --sweep-prefill-budget 4096 $hostcache --json "$out/generate-medium-fp16.json" > "$out/generate-medium-fp16.md" 2> "$out/generate-medium-fp16.err"
 echo "generate exit $?"; cat "$out/generate-medium-fp16.md"; tail -5 "$out/generate-medium-fp16.err"
+# 3. head-of-line mix and GM burst on the same model
+timeout 150 "$tgg" bench generate --shape medium-355M --device cuda --fp16 --scenario hol,burst --duration 10 --rate 20 \
+  --sweep-prefill-budget 4096 $hostcache --json "$out/scenarios-medium-fp16.json" > "$out/scenarios-medium-fp16.md" 2> "$out/scenarios-medium-fp16.err"
+echo "scenarios exit $?"; cat "$out/scenarios-medium-fp16.md"; tail -5 "$out/scenarios-medium-fp16.err"

@@ -39,7 +39,9 @@ public static class Gpt2OnnxWriter
             g.Input($"past_key_values.{i}.key", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
             g.Input($"past_key_values.{i}.value", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
         }
-        g.Output("logits", g.FloatType, "batch_size", options.Logits == LogitsScope.LastPosition ? 1 : "sequence_length", c.VocabularySize);
+        // Logits are float32 even in a float16 graph: the host samples from them, and converting on the GPU is cheaper
+        // than converting 50k values per row on the CPU.
+        g.Output("logits", (int)TensorProto.Types.DataType.Float, "batch_size", options.Logits == LogitsScope.LastPosition ? 1 : "sequence_length", c.VocabularySize);
         for (int i = 0; i < c.Layers; i++)
         {
             g.Output($"present.{i}.key", g.FloatType, "batch_size", c.Heads, "total_sequence_length", c.HeadDim);
@@ -99,7 +101,7 @@ public static class Gpt2OnnxWriter
             string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
             string last = g.Node("Gather", [hidden, g.Node("Sub", [seq, g.Int64Scalar(1)])], ("axis", 1));
             string logits2d = g.Node("Gemm", [last, wte], ("transB", 1));
-            g.NodeTo("Unsqueeze", [logits2d, g.Int64Constant(1)], "logits");
+            g.NodeTo("Unsqueeze", [ToFloat32(g, logits2d), g.Int64Constant(1)], "logits");
         }
         else
         {
@@ -107,7 +109,10 @@ public static class Gpt2OnnxWriter
             string logits2d = g.Node("Gemm", [flat, wte], ("transB", 1));
             string batchSeq = g.Node("Slice", [g.Node("Shape", [hidden]), g.Int64Constant(0), g.Int64Constant(2)]);
             string shape = g.Node("Concat", [batchSeq, g.Int64Constant(weights.Config.VocabularySize)], ("axis", 0));
-            g.NodeTo("Reshape", [logits2d, shape], "logits");
+            g.NodeTo("Reshape", [ToFloat32(g, logits2d), shape], "logits");
         }
     }
+
+    private static string ToFloat32(OnnxGraphBuilder g, string value) =>
+        g.Half ? g.Node("Cast", [value], ("to", (int)TensorProto.Types.DataType.Float)) : value;
 }

@@ -17,6 +17,7 @@ public sealed class Gpt2Session : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _outputNames;
     private readonly bool _lastPositionLogits;
+    private readonly bool _halfLogits;
     private OrtAllocator _cacheAllocator = OrtAllocator.DefaultInstance;
     private DeviceKvCacheOps? _deviceOps;
 
@@ -35,6 +36,7 @@ public sealed class Gpt2Session : IDisposable
         var logits = session.OutputMetadata["logits"];
         VocabularySize = logits.Dimensions[2];
         _lastPositionLogits = logits.Dimensions[1] == 1;
+        _halfLogits = logits.ElementDataType == TensorElementType.Float16;
         _outputNames = ["logits", .. Enumerable.Range(0, Layers).SelectMany(i => new[] { $"present.{i}.key", $"present.{i}.value" })];
     }
 
@@ -224,15 +226,15 @@ public sealed class Gpt2Session : IDisposable
             inputs.Add(pastValues[i]);
         }
 
-        var elementType = IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
         var keys = new OrtValue[Layers];
         var values = new OrtValue[Layers];
         var outputs = new List<OrtValue>(1 + 2 * Layers);
-        bool direct = _lastPositionLogits && !IsHalf;
+        bool direct = _lastPositionLogits && !_halfLogits;
         // The logits land straight in the caller's buffer when the graph already gives the last position only.
         var logitsValue = direct
             ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(0, batch * VocabularySize), [batch, 1, VocabularySize])
-            : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, [batch, _lastPositionLogits ? 1 : seq, VocabularySize]);
+            : OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _halfLogits ? TensorElementType.Float16 : TensorElementType.Float,
+                [batch, _lastPositionLogits ? 1 : seq, VocabularySize]);
         outputs.Add(logitsValue);
         bool ok = false;
         try
@@ -277,7 +279,7 @@ public sealed class Gpt2Session : IDisposable
     private void CopyLastPositionLogits(OrtValue value, int batch, int seq, float[] logits)
     {
         int v = VocabularySize;
-        if (IsHalf)
+        if (_halfLogits)
         {
             var data = value.GetTensorDataAsSpan<Float16>();
             for (int b = 0; b < batch; b++)
@@ -295,7 +297,7 @@ public sealed class Gpt2Session : IDisposable
 
     private void CopyAllLogits(OrtValue value, float[] logits)
     {
-        if (IsHalf)
+        if (_halfLogits)
         {
             var data = value.GetTensorDataAsSpan<Float16>();
             for (int i = 0; i < data.Length; i++) logits[i] = data[i].ToFloat();

@@ -11,6 +11,7 @@ internal sealed record GenerationBenchmarkSettings
 {
     public int[] Players { get; init; } = [1, 4, 16, 32, 64];
     public int Repetitions { get; init; } = 3;
+    public int SweepPrefillBudget { get; init; } = 512;
     public BatchingMode[] Modes { get; init; } = [BatchingMode.Serial, BatchingMode.Static, BatchingMode.Continuous];
     public int PromptTokens { get; init; } = 64;
     public int NewTokens { get; init; } = 64;
@@ -81,7 +82,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
 
     private async Task<ScenarioResult> SweepWindow(BatchingMode mode, int players)
     {
-        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize));
+        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget);
         await RequestSample.Measure(scheduler, Prompt(8), Fixed(2), Stopwatch.StartNew());
         using var batches = new BatchSizeRecorder();
         var clock = Stopwatch.StartNew();
@@ -104,7 +105,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         var results = new List<ScenarioResult>();
         foreach (var mode in new[] { BatchingMode.Static, BatchingMode.Continuous })
         {
-            await using var scheduler = Scheduler(mode, settings.MaxBatchSize);
+            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, settings.SweepPrefillBudget);
             using var batches = new BatchSizeRecorder();
             var arrivals = new Random(5);
             var clock = Stopwatch.StartNew();
@@ -136,7 +137,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         var results = new List<ScenarioResult>();
         foreach (var mode in new[] { BatchingMode.Serial, BatchingMode.Continuous })
         {
-            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, queue: settings.QueueBound);
+            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, settings.SweepPrefillBudget, settings.QueueBound);
             using var batches = new BatchSizeRecorder();
             var clock = Stopwatch.StartNew();
             var samples = await Task.WhenAll(Enumerable.Range(0, settings.BurstPlayers).Select(_ =>

@@ -29,6 +29,7 @@ internal static class BenchGenerateCommand
         var burstPlayers = new Option<int>("--burst-players") { DefaultValueFactory = _ => defaults.BurstPlayers };
         var burstTokens = new Option<int>("--burst-tokens") { DefaultValueFactory = _ => defaults.BurstTokens };
         var queue = new Option<int>("--queue-bound") { DefaultValueFactory = _ => defaults.QueueBound, Description = "burst: waiting requests at most" };
+        var sweepBudget = new Option<int>("--sweep-prefill-budget") { DefaultValueFactory = _ => defaults.SweepPrefillBudget, Description = "sweep, head-of-line, burst: prefill tokens per step (padding counted)" };
         var budget = new Option<int>("--prefill-budget") { DefaultValueFactory = _ => defaults.PrefillBudget, Description = "interference: prefill tokens per step" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
@@ -36,7 +37,7 @@ internal static class BenchGenerateCommand
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, budget, fp16, device, hostCache, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -56,6 +57,7 @@ internal static class BenchGenerateCommand
                 BurstTokens = parse.GetValue(burstTokens),
                 QueueBound = parse.GetValue(queue),
                 PrefillBudget = parse.GetValue(budget),
+                SweepPrefillBudget = parse.GetValue(sweepBudget),
             };
             var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!, parse.GetValue(hostCache));
             using var _ = session;
