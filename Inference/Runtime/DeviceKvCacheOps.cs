@@ -82,7 +82,7 @@ internal sealed class DeviceKvCacheOps : IDisposable
         }
         catch
         {
-            foreach (var o in outputs) o?.Dispose();
+            foreach (var o in outputs) if (o is not null) _owner.ReleaseCacheTensor(o);
             throw;
         }
         var keys = new OrtValue[outputs.Length / 2];

@@ -20,6 +20,7 @@ public sealed class Gpt2Session : IDisposable
     private readonly bool _halfLogits;
     private OrtAllocator _cacheAllocator = OrtAllocator.DefaultInstance;
     private DeviceKvCacheOps? _deviceOps;
+    private readonly HostTensorPool _hostPool = new();
 
     private Gpt2Session(InferenceSession session, ExecutionDevice device)
     {
@@ -101,8 +102,12 @@ public sealed class Gpt2Session : IDisposable
         else KvCacheOps.Keep(this, cache, rows, trim);
     }
 
-    internal OrtValue AllocateCacheTensor(int batch, int length) =>
-        OrtValue.CreateAllocatedTensorValue(_cacheAllocator, CacheElementType, [batch, Heads, length, HeadDim]);
+    internal OrtValue AllocateCacheTensor(int batch, int length) => _deviceOps is not null
+        ? OrtValue.CreateAllocatedTensorValue(_cacheAllocator, CacheElementType, [batch, Heads, length, HeadDim])
+        : _hostPool.Rent(IsHalf, [batch, Heads, length, HeadDim]);
+
+    /// <summary>Disposes a cache tensor, returning pooled host memory for reuse.</summary>
+    internal void ReleaseCacheTensor(OrtValue value) => _hostPool.Release(value);
 
     /// <summary>
     /// Runs the prompts as one left-padded batch with an empty past. Writes each row's last-position logits to
@@ -135,7 +140,7 @@ public sealed class Gpt2Session : IDisposable
         try
         {
             var (keys, values) = Run(batch, length, ids, mask, positions, empty.Keys, empty.Values, logits, cancellationToken);
-            return new KvCache(batch, length, keys, values, mask, next);
+            return new KvCache(batch, length, keys, values, mask, next, ReleaseCacheTensor);
         }
         finally
         {
@@ -201,8 +206,8 @@ public sealed class Gpt2Session : IDisposable
         var logits = new float[seq * VocabularySize];
         using var empty = EmptyPast(1);
         var (keys, values) = Run(1, seq, ids, mask, positions, empty.Keys, empty.Values, logits, cancellationToken, allPositions: true);
-        foreach (var k in keys) k.Dispose();
-        foreach (var v in values) v.Dispose();
+        foreach (var k in keys) ReleaseCacheTensor(k);
+        foreach (var v in values) ReleaseCacheTensor(v);
         return logits;
     }
 
@@ -270,8 +275,8 @@ public sealed class Gpt2Session : IDisposable
             logitsValue.Dispose();
             if (!ok)
             {
-                foreach (var k in keys) k?.Dispose();
-                foreach (var v in values) v?.Dispose();
+                foreach (var k in keys) if (k is not null) ReleaseCacheTensor(k);
+                foreach (var v in values) if (v is not null) ReleaseCacheTensor(v);
             }
         }
     }
@@ -319,7 +324,7 @@ public sealed class Gpt2Session : IDisposable
             keys[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
             values[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, shape);
         }
-        return new KvCache(batch, 0, keys, values, [], new long[batch]);
+        return new KvCache(batch, 0, keys, values, [], new long[batch], ReleaseCacheTensor);
     }
 
     public void Dispose()

@@ -8,8 +8,11 @@ namespace TextGameGen.Inference.Runtime;
 /// </summary>
 public sealed class KvCache : IDisposable
 {
-    internal KvCache(int batch, int length, OrtValue[] keys, OrtValue[] values, long[] mask, long[] nextPosition)
+    private readonly Action<OrtValue> _release;
+
+    internal KvCache(int batch, int length, OrtValue[] keys, OrtValue[] values, long[] mask, long[] nextPosition, Action<OrtValue> release)
     {
+        _release = release;
         Batch = batch;
         Length = length;
         Keys = keys;
@@ -59,8 +62,8 @@ public sealed class KvCache : IDisposable
 
     private void DisposeTensors()
     {
-        foreach (var k in Keys) k.Dispose();
-        foreach (var v in Values) v.Dispose();
+        foreach (var k in Keys) _release(k);
+        foreach (var v in Values) _release(v);
     }
 
     public void Dispose()

@@ -75,7 +75,7 @@ internal static class KvCacheOps
 
     private static OrtValue Allocate(Gpt2Session session, int batch, int length)
     {
-        var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, session.CacheElementType, [batch, session.Heads, length, session.HeadDim]);
+        var value = session.AllocateCacheTensor(batch, length);
         value.GetTensorMutableRawData().Clear();
         return value;
     }
