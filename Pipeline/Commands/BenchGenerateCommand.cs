@@ -75,7 +75,7 @@ internal static class BenchGenerateCommand
             Console.WriteLine();
             GenerationReport.Print(results, settings);
             if (parse.GetValue(json) is { } path)
-                File.WriteAllText(path, JsonSerializer.Serialize(new { machine, model = modelName, settings, results }, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(path, JsonSerializer.Serialize(new { machine, model = modelName, settings, results }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             return 0;
         }));
         return command;

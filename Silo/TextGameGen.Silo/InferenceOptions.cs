@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+using TextGameGen.Inference.Scheduling;
+
+namespace TextGameGen.Silo;
+
+/// <summary>Configuration section <c>TextGameGen:Inference</c>: which generators this silo serves, on what device.</summary>
+public sealed class InferenceOptions
+{
+    public const string Section = "TextGameGen:Inference";
+
+    /// <summary>Generator name to model directory. Empty: a "default" generator from <see cref="DefaultModelPath"/>.</summary>
+    public Dictionary<string, string> Generators { get; set; } = [];
+
+    /// <summary>
+    /// Model directory of the default generator. When it holds no model, a tiny model with seeded random weights is
+    /// created at first start in the user's local application data (until the pipeline's trained model is bundled).
+    /// </summary>
+    [Required]
+    public string DefaultModelPath { get; set; } = "models/default/current";
+
+    /// <summary>cpu or cuda.</summary>
+    [Required, RegularExpression("(?i)^(cpu|cuda|gpu)$", ErrorMessage = "Device must be cpu or cuda.")]
+    public string Device { get; set; } = "cpu";
+
+    [Range(1, 1024)] public int MaxBatchSize { get; set; } = 32;
+    [Range(0, 100_000)] public int MaxQueueLength { get; set; } = 256;
+    [Range(1, 1 << 20)] public int MaxPrefillTokensPerStep { get; set; } = 512;
+    [Range(1, 1 << 26)] public int MaxKvTokens { get; set; } = 64 * 1024;
+    public BatchingMode Mode { get; set; } = BatchingMode.Continuous;
+}
