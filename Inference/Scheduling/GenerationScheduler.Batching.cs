@@ -122,7 +122,16 @@ public sealed partial class GenerationScheduler
             int chunk = Math.Min(budget - used, r.Prompt.Length - r.PrefilledTokens);
             if (chunk <= 0) break;
             var logits = new float[_session.VocabularySize];
-            _session.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
+            try
+            {
+                _session.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                _prefilling.Remove(r);
+                End(r, GenerationOutcome.Failed, error: $"Generation failed: {ex.Message}");
+                continue;
+            }
             r.PrefilledTokens += chunk;
             used += chunk;
             Metrics.TokensPerStep.Record(chunk);
@@ -162,7 +171,17 @@ public sealed partial class GenerationScheduler
             Metrics.QueueTime.Record(r.MillisecondsSinceSubmit);
         }
         var logits = new float[batch.Count * _session.VocabularySize];
-        var cache = _session.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
+        KvCache cache;
+        try
+        {
+            cache = _session.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // A failed prefill fails its own requests only; the running batch is untouched.
+            foreach (var r in batch) End(r, GenerationOutcome.Failed, error: $"Generation failed: {ex.Message}");
+            return;
+        }
         Metrics.TokensPerStep.Record(batch.Sum(r => r.Prompt.Length));
         int v = _session.VocabularySize;
         for (int i = 0; i < batch.Count; i++)

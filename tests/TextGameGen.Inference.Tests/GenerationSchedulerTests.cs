@@ -148,16 +148,22 @@ public sealed class GenerationSchedulerTests
     {
         await using var scheduler = Scheduler(BatchingMode.Serial);
         var order = new List<string>();
-        var blocker = Run(scheduler, Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 40 });
-        await Task.Delay(10);
+        // The blocker holds the only slot until both others are queued: it cannot end early and runs ~100 steps.
+        var blockerStarted = new TaskCompletionSource();
+        var blocker = Task.Run(async () =>
+        {
+            await foreach (var e in scheduler.GenerateAsync(Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 100, IgnoreEndOfText = true }))
+                blockerStarted.TrySetResult();
+        });
+        await blockerStarted.Task;
         async Task Track(string name, GenerationPriority priority)
         {
             await foreach (var e in scheduler.GenerateAsync(Prompts[1], SamplerSettings.Greedy with { MaxNewTokens = 2 }, priority))
                 if (e.IsFinal) lock (order) order.Add(name);
         }
         var background = Track("background", GenerationPriority.Background);
-        await Task.Delay(5);
         var interactive = Track("interactive", GenerationPriority.Interactive);
+        Assert.False(blocker.IsCompleted);
         await Task.WhenAll(blocker, background, interactive);
 
         Assert.Equal(["interactive", "background"], order);
