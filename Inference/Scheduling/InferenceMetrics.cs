@@ -23,6 +23,9 @@ public sealed class InferenceMetrics : IDisposable
         _meter.CreateObservableGauge("tgg.scheduler.waiting", waiting, "{requests}");
     }
 
+    /// <summary>This scheduler's meter (each scheduler has its own, under the same name).</summary>
+    public Meter Meter => _meter;
+
     public Histogram<double> QueueTime { get; }
     public Histogram<double> TimeToFirstToken { get; }
     public Histogram<double> TimePerOutputToken { get; }

@@ -90,7 +90,7 @@ public sealed class GenerationSchedulerTests
     public async Task ARequestPastItsDeadlineEndsTimedOut()
     {
         await using var scheduler = Scheduler(BatchingMode.Continuous, o => o with { MaxBatchSize = 1 });
-        var blocker = Run(scheduler, Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 120 });
+        var blocker = Run(scheduler, Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 100, IgnoreEndOfText = true });
         await Task.Delay(20);
         var late = await Run(scheduler, Prompts[1], SamplerSettings.Greedy, deadline: TimeSpan.FromMilliseconds(30));
         await blocker;
@@ -105,11 +105,11 @@ public sealed class GenerationSchedulerTests
     {
         await using var scheduler = Scheduler(BatchingMode.Continuous);
         using var cts = new CancellationTokenSource();
-        var other = Run(scheduler, Prompts[2], SamplerSettings.Greedy with { MaxNewTokens = 100 });
+        var other = Run(scheduler, Prompts[2], SamplerSettings.Greedy with { MaxNewTokens = 100, IgnoreEndOfText = true });
         int seen = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var e in scheduler.GenerateAsync(Prompts[3], SamplerSettings.Greedy with { MaxNewTokens = 100 }, cancellationToken: cts.Token))
+            await foreach (var e in scheduler.GenerateAsync(Prompts[3], SamplerSettings.Greedy with { MaxNewTokens = 100, IgnoreEndOfText = true }, cancellationToken: cts.Token))
             {
                 seen = e.TokenCount;
                 if (seen >= 5) cts.Cancel();
