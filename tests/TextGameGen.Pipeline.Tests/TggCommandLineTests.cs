@@ -51,6 +51,26 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelImportTurnsAHuggingFaceCheckpointIntoAModelDirectory()
+    {
+        var weights = Gpt2Weights.CreateRandom(new Gpt2Config(2, 2, 64, 32, 50257), seed: 4);
+        string checkpoint = Path.Combine(_dir, "hf");
+        Directory.CreateDirectory(checkpoint);
+        TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Write(Path.Combine(checkpoint, "model.safetensors"), weights.Tensors);
+        File.WriteAllText(Path.Combine(checkpoint, "config.json"), """{"n_head": 2}""");
+        string model = Path.Combine(_dir, "imported");
+
+        var imported = await Tgg("model", "import", "--safetensors", Path.Combine(checkpoint, "model.safetensors"), "--out", model);
+
+        Assert.Equal(0, imported.Exit);
+        var dir = ModelDirectory.Open(model);
+        Assert.Equal(new Gpt2Config(2, 2, 64, 32, Gpt2Config.StoryVocabularySize), dir.Config);
+        Assert.Equal("huggingface", dir.Manifest["source"]!["kind"]!.GetValue<string>());
+        var generated = await Tgg("generate", "--model", model, "--prompt", "<|quest|>Bring me", "--seed", "1", "--max-new-tokens", "5");
+        Assert.Equal(0, generated.Exit);
+    }
+
+    [Fact]
     public async Task AnUnknownShapeIsAClearErrorWithANonZeroExit()
     {
         var result = await Tgg("model", "create", "--shape", "huge", "--out", Path.Combine(_dir, "x"));
