@@ -35,12 +35,7 @@ internal sealed class DeviceKvCacheOps : IDisposable
         inputs.AddRange(Interleave(cache));
         inputs.AddRange(Interleave(other));
         var (keys, values) = Run(_append, _appendInputs, inputs, _appendOutputs, batch, length);
-        var mask = new long[batch * length];
-        for (int r = 0; r < cache.Batch; r++)
-            Array.Copy(cache.Mask, r * cache.Length, mask, r * length + length - cache.Length, cache.Length);
-        for (int r = 0; r < other.Batch; r++)
-            Array.Copy(other.Mask, r * other.Length, mask, (cache.Batch + r) * length + length - other.Length, other.Length);
-        cache.Replace(batch, length, keys, values, mask, [.. cache.NextPosition, .. other.NextPosition]);
+        cache.AdoptAppended(other, keys, values);
         other.Dispose();
     }
 
@@ -52,14 +47,7 @@ internal sealed class DeviceKvCacheOps : IDisposable
         var inputs = new List<OrtValue> { rowValue, start };
         inputs.AddRange(Interleave(cache));
         var (keys, values) = Run(_keep, _keepInputs, inputs, _keepOutputs, rows.Count, length);
-        var mask = new long[rows.Count * length];
-        var next = new long[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
-        {
-            Array.Copy(cache.Mask, rows[i] * cache.Length + trim, mask, i * length, length);
-            next[i] = cache.NextPosition[rows[i]];
-        }
-        cache.Replace(rows.Count, length, keys, values, mask, next);
+        cache.AdoptKept(rows, trim, keys, values);
     }
 
     private static IEnumerable<OrtValue> Interleave(KvCache cache)

@@ -60,6 +60,35 @@ public sealed class KvCache : IDisposable
         NextPosition = nextPosition;
     }
 
+    /// <summary>
+    /// Takes new tensors holding this cache's rows followed by <paramref name="other"/>'s, right-aligned to the longer
+    /// length, and updates the mask and positions to match.
+    /// </summary>
+    internal void AdoptAppended(KvCache other, OrtValue[] keys, OrtValue[] values)
+    {
+        int length = Math.Max(Length, other.Length), batch = Batch + other.Batch;
+        var mask = new long[batch * length];
+        for (int r = 0; r < Batch; r++)
+            Array.Copy(Mask, r * Length, mask, r * length + length - Length, Length);
+        for (int r = 0; r < other.Batch; r++)
+            Array.Copy(other.Mask, r * other.Length, mask, (Batch + r) * length + length - other.Length, other.Length);
+        Replace(batch, length, keys, values, mask, [.. NextPosition, .. other.NextPosition]);
+    }
+
+    /// <summary>Takes new tensors holding only <paramref name="rows"/> with <paramref name="trim"/> leading columns dropped.</summary>
+    internal void AdoptKept(IReadOnlyList<int> rows, int trim, OrtValue[] keys, OrtValue[] values)
+    {
+        int length = Length - trim;
+        var mask = new long[rows.Count * length];
+        var next = new long[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Array.Copy(Mask, rows[i] * Length + trim, mask, i * length, length);
+            next[i] = NextPosition[rows[i]];
+        }
+        Replace(rows.Count, length, keys, values, mask, next);
+    }
+
     private void DisposeTensors()
     {
         foreach (var k in Keys) _release(k);

@@ -24,13 +24,7 @@ internal static class KvCacheOps
             CopyRows(session, cache.Values[layer], cache.Length, 0, cache.Batch, values[layer], length, 0, 0);
             CopyRows(session, other.Values[layer], other.Length, 0, other.Batch, values[layer], length, cache.Batch, 0);
         }
-        var mask = new long[batch * length];
-        for (int r = 0; r < cache.Batch; r++)
-            Array.Copy(cache.Mask, r * cache.Length, mask, r * length + length - cache.Length, cache.Length);
-        for (int r = 0; r < other.Batch; r++)
-            Array.Copy(other.Mask, r * other.Length, mask, (cache.Batch + r) * length + length - other.Length, other.Length);
-        long[] next = [.. cache.NextPosition, .. other.NextPosition];
-        cache.Replace(batch, length, keys, values, mask, next);
+        cache.AdoptAppended(other, keys, values);
         other.Dispose();
     }
 
@@ -63,14 +57,7 @@ internal static class KvCacheOps
                 CopyRows(session, cache.Values[layer], cache.Length, rows[i], 1, values[layer], length, i, trim);
             }
         }
-        var mask = new long[rows.Count * length];
-        var next = new long[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
-        {
-            Array.Copy(cache.Mask, rows[i] * cache.Length + trim, mask, i * length, length);
-            next[i] = cache.NextPosition[rows[i]];
-        }
-        cache.Replace(rows.Count, length, keys, values, mask, next);
+        cache.AdoptKept(rows, trim, keys, values);
     }
 
     private static OrtValue Allocate(Gpt2Session session, int batch, int length)
