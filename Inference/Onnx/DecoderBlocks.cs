@@ -52,7 +52,7 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
     /// ONNX Runtime's fused operators: each residual add is folded into the next layer norm
     /// (SkipLayerNormalization), attention with its cache is one MultiHeadAttention, GELU takes its bias (FastGelu).
     /// </summary>
-    public string Fused(string tokenEmbedding, string positionEmbedding)
+    public string Fused(string tokenEmbedding, string positionEmbedding, bool slotCache = false)
     {
         int w = _c.Width;
         string split = g.Int64Constant(w, w, w);
@@ -60,11 +60,22 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
         for (int i = 0; i < _c.Layers; i++)
         {
             string qkv = g.Node("MatMul", [ln, W(i, "attn.c_attn.weight", w, 3 * w)]);
-            var parts = g.NodeMulti("Split", [qkv, split], 3, ("axis", 2));
-            string context = g.Unique("mha_out");
-            g.NodeTo("MultiHeadAttention", OnnxGraphBuilder.MicrosoftDomain,
-                [parts[0], parts[1], parts[2], W(i, "attn.c_attn.bias", 3 * w), "", attentionBias, $"past_key_values.{i}.key", $"past_key_values.{i}.value"],
-                [context, $"present.{i}.key", $"present.{i}.value"], ("num_heads", _c.Heads));
+            string context = g.Unique("attention_out");
+            if (slotCache)
+            {
+                // GroupQueryAttention takes no projection bias; it writes the new keys and values in place at each row's length.
+                var parts = g.NodeMulti("Split", [g.Node("Add", [qkv, W(i, "attn.c_attn.bias", 3 * w)]), split], 3, ("axis", 2));
+                g.NodeTo("GroupQueryAttention", OnnxGraphBuilder.MicrosoftDomain,
+                    [parts[0], parts[1], parts[2], $"past_key_values.{i}.key", $"past_key_values.{i}.value", "seqlens_k", "total_sequence_length"],
+                    [context, $"present.{i}.key", $"present.{i}.value"], ("num_heads", _c.Heads), ("kv_num_heads", _c.Heads));
+            }
+            else
+            {
+                var parts = g.NodeMulti("Split", [qkv, split], 3, ("axis", 2));
+                g.NodeTo("MultiHeadAttention", OnnxGraphBuilder.MicrosoftDomain,
+                    [parts[0], parts[1], parts[2], W(i, "attn.c_attn.bias", 3 * w), "", attentionBias, $"past_key_values.{i}.key", $"past_key_values.{i}.value"],
+                    [context, $"present.{i}.key", $"present.{i}.value"], ("num_heads", _c.Heads));
+            }
             string attn = g.Node("MatMul", [context, W(i, "attn.c_proj.weight", w, w)]);
             (ln, x) = SkipLayerNorm(attn, x, Ln("ln_2.weight", i), Ln("ln_2.bias", i), W(i, "attn.c_proj.bias", w));
 

@@ -31,33 +31,44 @@ public static class Gpt2OnnxWriter
         var g = new OnnxGraphBuilder(options.Float16);
         int i64 = (int)TensorProto.Types.DataType.Int64;
 
+        if (options.SlotCache && options.Style != GraphStyle.Fused) throw new ArgumentException("The slot cache needs the fused graph style.");
+        string pastLength = options.SlotCache ? "max_sequence_length" : "past_sequence_length";
+        string presentLength = options.SlotCache ? "max_sequence_length" : "total_sequence_length";
         g.Input("input_ids", i64, "batch_size", "sequence_length");
-        g.Input("attention_mask", i64, "batch_size", "total_sequence_length");
+        if (options.SlotCache)
+        {
+            g.Input("seqlens_k", (int)TensorProto.Types.DataType.Int32, "batch_size");
+            g.Input("total_sequence_length", (int)TensorProto.Types.DataType.Int32);
+        }
+        else
+        {
+            g.Input("attention_mask", i64, "batch_size", "total_sequence_length");
+        }
         g.Input("position_ids", i64, "batch_size", "sequence_length");
         for (int i = 0; i < c.Layers; i++)
         {
-            g.Input($"past_key_values.{i}.key", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
-            g.Input($"past_key_values.{i}.value", g.FloatType, "batch_size", c.Heads, "past_sequence_length", c.HeadDim);
+            g.Input($"past_key_values.{i}.key", g.FloatType, "batch_size", c.Heads, pastLength, c.HeadDim);
+            g.Input($"past_key_values.{i}.value", g.FloatType, "batch_size", c.Heads, pastLength, c.HeadDim);
         }
         // Logits are float32 even in a float16 graph: the host samples from them, and converting on the GPU is cheaper
         // than converting 50k values per row on the CPU.
         g.Output("logits", (int)TensorProto.Types.DataType.Float, "batch_size", options.Logits == LogitsScope.LastPosition ? 1 : "sequence_length", c.VocabularySize);
         for (int i = 0; i < c.Layers; i++)
         {
-            g.Output($"present.{i}.key", g.FloatType, "batch_size", c.Heads, "total_sequence_length", c.HeadDim);
-            g.Output($"present.{i}.value", g.FloatType, "batch_size", c.Heads, "total_sequence_length", c.HeadDim);
+            g.Output($"present.{i}.key", g.FloatType, "batch_size", c.Heads, presentLength, c.HeadDim);
+            g.Output($"present.{i}.value", g.FloatType, "batch_size", c.Heads, presentLength, c.HeadDim);
         }
 
         string wte = g.Weight("wte.weight", weights["wte.weight"].Data, c.VocabularySize, c.Width);
         string wpe = g.Weight("wpe.weight", weights["wpe.weight"].Data, c.Context, c.Width);
         string tokenEmbedding = g.Node("Gather", [wte, "input_ids"]);
         string positionEmbedding = g.Node("Gather", [wpe, "position_ids"]);
-        string attentionBias = AttentionBias(g);
+        string attentionBias = options.SlotCache ? "" : AttentionBias(g);
 
         var blocks = new DecoderBlocks(g, weights, attentionBias);
         string hidden = options.Style == GraphStyle.Plain
             ? blocks.Plain(tokenEmbedding, positionEmbedding)
-            : blocks.Fused(tokenEmbedding, positionEmbedding);
+            : blocks.Fused(tokenEmbedding, positionEmbedding, options.SlotCache);
 
         LmHead(g, weights, hidden, wte, options.Logits);
 

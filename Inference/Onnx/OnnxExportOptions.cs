@@ -30,5 +30,12 @@ public sealed record OnnxExportOptions
 
     public LogitsScope Logits { get; init; } = LogitsScope.LastPosition;
 
+    /// <summary>
+    /// The slot-cache flavour instead of Optimum's layout: past and present are one preallocated
+    /// <c>[batch, heads, max_length, head_dim]</c> buffer per layer, written in place by GroupQueryAttention, and each
+    /// row has its own length (<c>seqlens_k</c>, <c>total_sequence_length</c>; no <c>attention_mask</c>). Fused style only.
+    /// </summary>
+    public bool SlotCache { get; init; }
+
     public static OnnxExportOptions Default { get; } = new();
 }

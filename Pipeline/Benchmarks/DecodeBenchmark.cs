@@ -13,16 +13,20 @@ internal sealed record DecodeResult(string Variant, int Batch, double TokensPerS
 /// </summary>
 internal sealed class DecodeBenchmark(int pastLength, int steps, int repetitions, long matMulParameters)
 {
-    public IReadOnlyList<DecodeResult> Run(IReadOnlyList<(string Name, Gpt2Session Session)> variants, IReadOnlyList<int> batches, Action<string> progress)
+    public IReadOnlyList<DecodeResult> Run(IReadOnlyList<(string Name, Gpt2Session Session)> variants, IReadOnlyList<int> batches, Action<string> progress) =>
+        Run(variants.Select(v => (v.Name, (Func<int, int, double>)((batch, seed) => TimeSteps(v.Session, batch, seed)))).ToList(), batches, progress);
+
+    /// <summary>Runs variants given as "time this many decode steps at this batch size" functions.</summary>
+    public IReadOnlyList<DecodeResult> Run(IReadOnlyList<(string Name, Func<int, int, double> TimeSteps)> variants, IReadOnlyList<int> batches, Action<string> progress)
     {
         var samples = new Dictionary<(string, int), List<double>>();
         for (int rep = 0; rep < repetitions + 1; rep++)
         {
-            foreach (var (name, session) in variants)
+            foreach (var (name, timeSteps) in variants)
             {
                 foreach (int batch in batches)
                 {
-                    double seconds = TimeSteps(session, batch, seed: rep * 1000 + batch);
+                    double seconds = timeSteps(batch, rep * 1000 + batch);
                     if (rep == 0) continue; // warm-up
                     if (!samples.TryGetValue((name, batch), out var list)) samples[(name, batch)] = list = [];
                     list.Add(seconds);
@@ -37,6 +41,25 @@ internal sealed class DecodeBenchmark(int pastLength, int steps, int repetitions
             return new DecodeResult(kv.Key.Item1, kv.Key.Item2, tokensPerSecond, seconds / steps * 1000, 2.0 * matMulParameters * tokensPerSecond);
         }).ToList();
     }
+
+    /// <summary>The same measurement over a slot-cache session: rows prefilled into slots, then timed steps.</summary>
+    public double TimeSlotSteps(SlotKvSession session, int batch, int seed)
+    {
+        var random = new Random(seed);
+        var logits = new float[batch * session.VocabularySize];
+        while (session.ActiveRows > 0) session.RemoveRow(session.ActiveRows - 1);
+        for (int b = 0; b < batch; b++) session.AddRow(Enumerable.Range(0, pastLength).Select(_ => random.Next(50257)).ToArray(), logits);
+        var tokens = new int[batch];
+        var sw = Stopwatch.StartNew();
+        for (int s = 0; s < steps; s++)
+        {
+            for (int b = 0; b < batch; b++) tokens[b] = random.Next(50257);
+            session.Decode(tokens, logits);
+        }
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    public double TimeSession(Gpt2Session session, int batch, int seed) => TimeSteps(session, batch, seed);
 
     private double TimeSteps(Gpt2Session session, int batch, int seed)
     {

@@ -20,13 +20,14 @@ internal static class BenchCommands
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 16, Description = "timed decode steps per measurement" };
         var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 3, Description = "repetitions (medians are reported)" };
         var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
+        var slots = new Option<bool>("--slots") { Description = "also measure the slot-cache graph (GroupQueryAttention, shared past/present buffers; CPU)" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
         {
-            shape, batches, past, steps, reps, style, fp16, device, hostCache, json,
+            shape, batches, past, steps, reps, style, slots, fp16, device, hostCache, json,
         };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
@@ -45,6 +46,12 @@ internal static class BenchCommands
                 activeDevice = session.ActiveDevice.ToString().ToLowerInvariant();
                 variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
             }
+            SlotKvSession? slotSession = null;
+            if (parse.GetValue(slots))
+            {
+                int capacity = batchSizes.Max(), maxLength = parse.GetValue(past) + parse.GetValue(steps) + 1;
+                slotSession = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), capacity, maxLength, settings);
+            }
             weights = null;
             GC.Collect();
 
@@ -52,8 +59,11 @@ internal static class BenchCommands
             Console.Error.WriteLine("measuring the matrix-multiply peak...");
             double peak = MatMulPeak.MeasureFlops(settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, half);
             var bench = new DecodeBenchmark(parse.GetValue(past), parse.GetValue(steps), parse.GetValue(reps), config.MatMulParameterCount);
-            var results = bench.Run(variants, batchSizes, m => Console.Error.WriteLine(m));
+            var timed = variants.Select(v => (v.Item1, (Func<int, int, double>)((b, seed) => bench.TimeSession(v.Item2, b, seed)))).ToList();
+            if (slotSession is not null) timed.Add(("fused-slots", (b, seed) => bench.TimeSlotSteps(slotSession, b, seed)));
+            var results = bench.Run(timed, batchSizes, m => Console.Error.WriteLine(m));
             foreach (var (_, session) in variants) session.Dispose();
+            slotSession?.Dispose();
 
             Console.WriteLine($"machine: {machine}");
             Console.WriteLine($"model: {parse.GetValue(shape)}, past {parse.GetValue(past)} tokens, {parse.GetValue(steps)} steps x {parse.GetValue(reps)} reps (medians)");
@@ -70,14 +80,14 @@ internal static class BenchCommands
                 var last = group.MaxBy(r => r.Batch)!;
                 Console.WriteLine($"{group.Key}: batch {last.Batch} / batch {first.Batch} tokens/s = {last.TokensPerSecond / first.TokensPerSecond:F1}x; batch {last.Batch} at {100 * last.FlopsPerSecond / peak:F0}% of peak");
             }
-            if (results.Select(r => r.Variant).Distinct().Count() == 2)
-            {
-                foreach (int b in batchSizes)
+            var names = results.Select(r => r.Variant).Distinct().OrderBy(n => n).ToArray();
+            foreach (int b in batchSizes)
+                for (int i = 1; i < names.Length; i++)
                 {
-                    var pair = results.Where(r => r.Batch == b).OrderBy(r => r.Variant).ToArray();
-                    Console.WriteLine($"batch {b}: {pair[0].Variant} / {pair[1].Variant} tokens/s = {pair[0].TokensPerSecond / pair[1].TokensPerSecond:F2}x");
+                    var first = results.Single(r => r.Batch == b && r.Variant == names[0]);
+                    var other = results.Single(r => r.Batch == b && r.Variant == names[i]);
+                    Console.WriteLine($"batch {b}: {first.Variant} / {other.Variant} tokens/s = {first.TokensPerSecond / other.TokensPerSecond:F2}x");
                 }
-            }
             if (parse.GetValue(json) is { } path)
             {
                 var report = new { machine, model = parse.GetValue(shape), past = parse.GetValue(past), steps = parse.GetValue(steps), peakFlops = peak, results };

@@ -1,0 +1,158 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace TextGameGen.Inference.Runtime;
+
+/// <summary>
+/// A session over a slot-cache model (<c>OnnxExportOptions.SlotCache</c>): a fixed number of rows, each with its own
+/// length, whose keys and values live in buffers that past and present share, written in place by
+/// GroupQueryAttention. Nothing is copied per step and no row is padded to another's length; a row joins by a
+/// prefill into the next free slot and leaves by moving the last active row into its slot. Host memory (CPU).
+/// </summary>
+public sealed class SlotKvSession : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly float[][] _keys;
+    private readonly float[][] _values;
+    private readonly int[] _lengths;
+    private readonly string[] _outputNames;
+    private readonly int _rowElements;
+
+    private SlotKvSession(InferenceSession session, int capacity, int maxLength)
+    {
+        _session = session;
+        var inputs = session.InputMetadata;
+        if (!inputs.ContainsKey("seqlens_k")) throw new InvalidDataException("The model is not a slot-cache model (no seqlens_k input).");
+        Layers = inputs.Keys.Count(k => k.StartsWith("past_key_values.", StringComparison.Ordinal) && k.EndsWith(".key", StringComparison.Ordinal));
+        var past = inputs["past_key_values.0.key"];
+        Heads = past.Dimensions[1];
+        HeadDim = past.Dimensions[3];
+        VocabularySize = session.OutputMetadata["logits"].Dimensions[2];
+        Capacity = capacity;
+        MaxLength = maxLength;
+        _rowElements = Heads * maxLength * HeadDim;
+        _keys = Enumerable.Range(0, Layers).Select(_ => new float[(long)capacity * _rowElements]).ToArray();
+        _values = Enumerable.Range(0, Layers).Select(_ => new float[(long)capacity * _rowElements]).ToArray();
+        _lengths = new int[capacity];
+        _outputNames = ["logits", .. Enumerable.Range(0, Layers).SelectMany(i => new[] { $"present.{i}.key", $"present.{i}.value" })];
+    }
+
+    public int Layers { get; }
+    public int Heads { get; }
+    public int HeadDim { get; }
+    public int VocabularySize { get; }
+    public int Capacity { get; }
+    public int MaxLength { get; }
+
+    /// <summary>Rows in use; they occupy slots 0..ActiveRows-1.</summary>
+    public int ActiveRows { get; private set; }
+
+    public int LengthOf(int row) => _lengths[row];
+
+    public static SlotKvSession Open(byte[] model, int capacity, int maxLength, SessionSettings? settings = null)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (settings is { IntraOpThreads: > 0 }) options.IntraOpNumThreads = settings.IntraOpThreads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings?.AllowSpinning == true ? "1" : "0");
+        return new SlotKvSession(new InferenceSession(model, options), capacity, maxLength);
+    }
+
+    /// <summary>Prefills a new row in the next free slot; writes its last position's logits. Returns the row index.</summary>
+    public int AddRow(IReadOnlyList<int> prompt, float[] logits)
+    {
+        if (ActiveRows == Capacity) throw new InvalidOperationException("Every slot is in use.");
+        if (prompt.Count == 0 || prompt.Count > MaxLength) throw new ArgumentException($"A prompt has 1..{MaxLength} tokens.", nameof(prompt));
+        int row = ActiveRows, n = prompt.Count;
+        var ids = prompt.Select(t => (long)t).ToArray();
+        var positions = Enumerable.Range(0, n).Select(p => (long)p).ToArray();
+        Run(row, 1, n, ids, positions, [n - 1], n, logits);
+        _lengths[row] = n;
+        ActiveRows++;
+        return row;
+    }
+
+    /// <summary>Appends one token to every active row and writes the next logits, <c>[rows, vocabulary]</c>.</summary>
+    public void Decode(ReadOnlySpan<int> tokens, float[] logits)
+    {
+        int rows = ActiveRows;
+        if (tokens.Length != rows) throw new ArgumentException($"Expected {rows} tokens, got {tokens.Length}.", nameof(tokens));
+        var ids = new long[rows];
+        var positions = new long[rows];
+        var seqlens = new int[rows];
+        int total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (_lengths[r] >= MaxLength) throw new InvalidOperationException($"Row {r} is full ({MaxLength} tokens).");
+            ids[r] = tokens[r];
+            positions[r] = _lengths[r];
+            seqlens[r] = _lengths[r];
+            total = Math.Max(total, _lengths[r] + 1);
+        }
+        Run(0, rows, 1, ids, positions, seqlens, total, logits);
+        for (int r = 0; r < rows; r++) _lengths[r]++;
+    }
+
+    /// <summary>Frees a row: the last active row moves into its slot (so rows stay 0..ActiveRows-1; its index changes).</summary>
+    public void RemoveRow(int row)
+    {
+        if ((uint)row >= (uint)ActiveRows) throw new ArgumentOutOfRangeException(nameof(row));
+        int last = ActiveRows - 1;
+        if (row != last)
+        {
+            int used = _lengths[last] * HeadDim, stride = MaxLength * HeadDim;
+            for (int layer = 0; layer < Layers; layer++)
+                for (int h = 0; h < Heads; h++)
+                {
+                    Array.Copy(_keys[layer], (long)last * _rowElements + h * stride, _keys[layer], (long)row * _rowElements + h * stride, used);
+                    Array.Copy(_values[layer], (long)last * _rowElements + h * stride, _values[layer], (long)row * _rowElements + h * stride, used);
+                }
+            _lengths[row] = _lengths[last];
+        }
+        _lengths[last] = 0;
+        ActiveRows--;
+    }
+
+    private void Run(int firstRow, int rows, int seq, long[] ids, long[] positions, int[] seqlens, int total, float[] logits)
+    {
+        var names = new List<string>(5 + 2 * Layers) { "input_ids", "seqlens_k", "total_sequence_length", "position_ids" };
+        var inputs = new List<OrtValue>(5 + 2 * Layers)
+        {
+            OrtValue.CreateTensorValueFromMemory(ids, [rows, seq]),
+            OrtValue.CreateTensorValueFromMemory(seqlens, [rows]),
+            OrtValue.CreateTensorValueFromMemory(new[] { total }, []),
+            OrtValue.CreateTensorValueFromMemory(positions, [rows, seq]),
+        };
+        var outputs = new List<OrtValue>(1 + 2 * Layers)
+        {
+            OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(0, rows * VocabularySize), [rows, 1, VocabularySize]),
+        };
+        long[] shape = [rows, Heads, MaxLength, HeadDim];
+        var caches = new List<OrtValue>(2 * Layers);
+        for (int layer = 0; layer < Layers; layer++)
+        {
+            // Past and present are the same tensor: GroupQueryAttention writes the new positions in place.
+            var k = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keys[layer].AsMemory(firstRow * _rowElements, rows * _rowElements), shape);
+            var v = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _values[layer].AsMemory(firstRow * _rowElements, rows * _rowElements), shape);
+            names.Add($"past_key_values.{layer}.key");
+            names.Add($"past_key_values.{layer}.value");
+            inputs.Add(k);
+            inputs.Add(v);
+            outputs.Add(k);
+            outputs.Add(v);
+            caches.Add(k);
+            caches.Add(v);
+        }
+        try
+        {
+            using var runOptions = new RunOptions();
+            _session.Run(runOptions, names, inputs, _outputNames, outputs);
+        }
+        finally
+        {
+            for (int i = 0; i < 4; i++) inputs[i].Dispose();
+            outputs[0].Dispose();
+            foreach (var c in caches) c.Dispose();
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
