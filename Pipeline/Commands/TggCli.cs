@@ -8,6 +8,7 @@ public static class TggCli
     public static RootCommand Build() => new("TextGameGen pipeline: build, run and measure story models.")
     {
         ModelCommands.Create(),
+        CorpusCommands.Create(),
         GenerateCommand.Create(),
         BenchCommands.Create(),
     };
