@@ -10,6 +10,7 @@ public static class TggCli
         ModelCommands.Create(),
         CorpusCommands.Create(),
         GenerateCommand.Create(),
+        EvalCommand.Create(),
         BenchCommands.Create(),
     };
 }
