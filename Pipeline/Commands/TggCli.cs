@@ -11,6 +11,7 @@ public static class TggCli
         CorpusCommands.Create(),
         GenerateCommand.Create(),
         EvalCommand.Create(),
+        RegistryCommands.Create(),
         BenchCommands.Create(),
     };
 }

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Pipeline.Registry;
+
+namespace TextGameGen.Pipeline.Tests;
+
+public sealed class ModelRegistryTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tgg-registry-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Model(int seed)
+    {
+        string path = Path.Combine(_dir, $"model-{seed}");
+        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new JsonObject { ["kind"] = "random" });
+        return path;
+    }
+
+    [Fact]
+    public void TheGateRefusesAWorseModelAndAnOverrideIsRecorded()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        string v1 = registry.Add("fantasy", Model(1), devPerplexity: 40);
+        string v2 = registry.Add("fantasy", Model(2), devPerplexity: 55, parent: v1);
+        registry.Promote("fantasy", v1);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => registry.Promote("fantasy", v2));
+        Assert.Contains("not better than production v1", refused.Message);
+        Assert.Equal("v1", registry.Production("fantasy"));
+
+        registry.Promote("fantasy", v2, overrideReason: "players preferred its tone");
+        Assert.Equal("v2", registry.Production("fantasy"));
+        Assert.Equal("players preferred its tone", registry.Manifest("fantasy", v2)["promotion_override"]!["reason"]!.GetValue<string>());
+        Assert.Equal("v1", registry.Manifest("fantasy", v2)["registry"]!["parent_version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ABetterModelIsPromotedAndRollbackReturnsToThePreviousOne()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        registry.Add("wonderland", Model(3), devPerplexity: 80);
+        registry.Add("wonderland", Model(4), devPerplexity: 60);
+        registry.Promote("wonderland", "v1");
+        registry.Promote("wonderland", "v2");
+
+        Assert.Equal("v2", registry.Production("wonderland"));
+        registry.Rollback("wonderland");
+        Assert.Equal("v1", registry.Production("wonderland"));
+        Assert.Equal(Path.Combine(_dir, "models", "wonderland", "v1"), registry.ProductionPath("wonderland"));
+        Assert.True(File.Exists(Path.Combine(registry.ProductionPath("wonderland")!, "model.onnx")));
+        Assert.Equal(["wonderland"], registry.Generators());
+    }
+
+    [Fact]
+    public void AModelWithoutADevPerplexityNeedsAnOverride()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        registry.Add("fantasy", Model(5), devPerplexity: null);
+
+        Assert.Contains("no dev perplexity", Assert.Throws<InvalidOperationException>(() => registry.Promote("fantasy", "v1")).Message);
+        Assert.Throws<ArgumentException>(() => registry.Add("bad name!", Model(6), 1));
+    }
+}
