@@ -28,7 +28,7 @@ public sealed record GenerationRequest(
 
 /// <summary>
 /// A piece of a streamed passage. The last chunk has <see cref="Outcome"/> set: completed, cancelled, busy,
-/// timed_out or failed (with <see cref="Error"/>).
+/// timed_out or failed (with <see cref="Error"/>), and the model version that wrote the passage.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.GenerationChunk")]
 public sealed record GenerationChunk(
@@ -36,7 +36,8 @@ public sealed record GenerationChunk(
     [property: Id(1)] int TokenCount,
     [property: Id(2)] string? Outcome = null,
     [property: Id(3)] string? Finish = null,
-    [property: Id(4)] string? Error = null)
+    [property: Id(4)] string? Error = null,
+    [property: Id(5)] string? ModelVersion = null)
 {
     public bool IsFinal => Outcome is not null;
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Pipeline.Evaluation;
-using TextGameGen.Pipeline.Registry;
+using TextGameGen.Inference.Registry;
 
 namespace TextGameGen.Pipeline.Commands;
 

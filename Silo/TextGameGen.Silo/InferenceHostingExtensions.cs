@@ -6,9 +6,7 @@ using Microsoft.Extensions.Options;
 using TextGameGen.Grains.Generation;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
-using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Inference.Registry;
 
 namespace TextGameGen.Silo;
 
@@ -19,40 +17,55 @@ public static partial class InferenceHostingExtensions
     {
         services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<GeneratorCatalog>();
+        services.AddSingleton<GeneratorHost>();
         services.AddHostedService<GeneratorLoader>();
         return services;
     }
 
-    /// <summary>Loads every configured generator before the silo takes calls, and stops the schedulers at shutdown.</summary>
-    private sealed partial class GeneratorLoader(GeneratorCatalog catalog, IOptions<InferenceOptions> options, ILogger<GeneratorLoader> logger) : IHostedService
+    /// <summary>
+    /// Loads the configured generators before the silo takes calls; with a registry, follows its promotions.
+    /// </summary>
+    private sealed partial class GeneratorLoader(GeneratorHost host, IOptions<InferenceOptions> options, ILogger<GeneratorLoader> logger) : BackgroundService
     {
-        private readonly List<(GenerationScheduler Scheduler, Gpt2Session Session)> _loaded = [];
-
-        public Task StartAsync(CancellationToken cancellationToken)
+        public override Task StartAsync(CancellationToken cancellationToken)
         {
             var o = options.Value;
-            var generators = o.Generators.Count > 0
-                ? o.Generators
-                : new Dictionary<string, string> { ["default"] = EnsureDefaultModel(o.DefaultModelPath) };
-            var settings = new SessionSettings { Device = SessionSettings.ParseDevice(o.Device) };
-            foreach (var (name, path) in generators)
+            if (o.RegistryRoot is { } root)
             {
-                var dir = ModelDirectory.Open(path);
-                var session = Gpt2Session.Open(dir.ModelPath, settings, m => LogDeviceFallback(logger, m));
-                var scheduler = new GenerationScheduler(session, StoryTokenizer.Shared, new SchedulerOptions
-                {
-                    Mode = o.Mode,
-                    MaxBatchSize = o.MaxBatchSize,
-                    MaxQueueLength = o.MaxQueueLength,
-                    MaxPrefillTokensPerStep = o.MaxPrefillTokensPerStep,
-                    MaxKvTokens = o.MaxKvTokens,
-                    ContextLength = dir.Config.Context,
-                });
-                catalog.Set(name, scheduler);
-                _loaded.Add((scheduler, session));
-                LogLoaded(logger, name, path, session.ActiveDevice.ToString());
+                host.SyncWithRegistry(new ModelRegistry(root));
             }
-            return Task.CompletedTask;
+            else
+            {
+                var generators = o.Generators.Count > 0
+                    ? o.Generators
+                    : new Dictionary<string, string> { ["default"] = EnsureDefaultModel(o.DefaultModelPath) };
+                foreach (var (name, path) in generators) host.Load(name, path, Path.GetFileName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar)));
+            }
+            return base.StartAsync(cancellationToken);
+        }
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            if (options.Value.RegistryRoot is not { } root) return;
+            var registry = new ModelRegistry(root);
+            using var timer = new PeriodicTimer(options.Value.RegistryPollInterval);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    host.SyncWithRegistry(registry);
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
+                {
+                    LogSyncFailed(logger, ex.Message);
+                }
+            }
+        }
+
+        public override async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await base.StopAsync(cancellationToken);
+            await host.DisposeAsync();
         }
 
         private string EnsureDefaultModel(string path)
@@ -68,21 +81,8 @@ public static partial class InferenceHostingExtensions
             return path;
         }
 
-        public async Task StopAsync(CancellationToken cancellationToken)
-        {
-            foreach (var (scheduler, session) in _loaded)
-            {
-                await scheduler.DisposeAsync();
-                session.Dispose();
-            }
-            _loaded.Clear();
-        }
-
-        [LoggerMessage(Level = LogLevel.Information, Message = "Generator {Name} loaded from {Path} on {Device}")]
-        private static partial void LogLoaded(ILogger logger, string name, string path, string device);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
-        private static partial void LogDeviceFallback(ILogger logger, string message);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the model registry: {Message}")]
+        private static partial void LogSyncFailed(ILogger logger, string message);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "No model at {Path}: creating a tiny model with seeded random weights there (it writes gibberish until a trained model is installed)")]
         private static partial void LogCreatingDefault(ILogger logger, string path);

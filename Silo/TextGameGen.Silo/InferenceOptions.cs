@@ -18,6 +18,15 @@ public sealed class InferenceOptions
     [Required]
     public string DefaultModelPath { get; set; } = "models/default/current";
 
+    /// <summary>
+    /// A model registry root (see <c>tgg registry</c>). When set, every generator with a production version there is
+    /// served, and a newly promoted version is loaded without a restart: in-flight generations finish on the old one.
+    /// </summary>
+    public string? RegistryRoot { get; set; }
+
+    /// <summary>How often the registry is checked for promotions.</summary>
+    public TimeSpan RegistryPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>cpu or cuda.</summary>
     [Required, RegularExpression("(?i)^(cpu|cuda|gpu)$", ErrorMessage = "Device must be cpu or cuda.")]
     public string Device { get; set; } = "cpu";

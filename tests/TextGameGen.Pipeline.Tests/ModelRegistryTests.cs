@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
-using TextGameGen.Pipeline.Registry;
+using TextGameGen.Inference.Registry;
 
 namespace TextGameGen.Pipeline.Tests;
 

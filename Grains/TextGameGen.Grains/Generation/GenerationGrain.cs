@@ -17,7 +17,7 @@ public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerati
 {
     public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (!catalog.TryGet(request.Generator, out var scheduler))
+        if (!catalog.TryGetLoaded(request.Generator, out var loaded) || loaded is null)
         {
             yield return new GenerationChunk("", 0, "failed", Error: $"Unknown generator '{request.Generator}'. Known: {string.Join(", ", catalog.Names)}.");
             yield break;
@@ -29,10 +29,11 @@ public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerati
             yield break;
         }
         var priority = request.Background ? GenerationPriority.Background : GenerationPriority.Interactive;
-        await foreach (var e in scheduler.GenerateAsync(request.Prompt, settings, priority, request.Deadline, cancellationToken))
+        // The scheduler is taken once: if a new version is promoted meanwhile, this request still finishes on the old one.
+        await foreach (var e in loaded.Scheduler.GenerateAsync(request.Prompt, settings, priority, request.Deadline, cancellationToken))
         {
             yield return new GenerationChunk(e.Text, e.TokenCount, e.Outcome is { } o ? OutcomeName(o) : null,
-                e.Finish?.ToString().ToLowerInvariant(), e.Error);
+                e.Finish?.ToString().ToLowerInvariant(), e.Error, e.IsFinal ? loaded.Version : null);
         }
     }
 

@@ -2,24 +2,48 @@ using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Grains.Generation;
 
-/// <summary>The schedulers loaded on this silo, one per generator name (for example "fantasy", "wonderland").</summary>
+/// <summary>A generator as loaded on this silo: its name, model version and scheduler.</summary>
+public sealed record LoadedGenerator(string Name, string Version, GenerationScheduler Scheduler);
+
+/// <summary>
+/// The generators loaded on this silo, by name (for example "fantasy", "wonderland"). Replacing one is atomic:
+/// requests that already hold the old scheduler finish there, new requests get the new one.
+/// </summary>
 public sealed class GeneratorCatalog
 {
-    private readonly Dictionary<string, GenerationScheduler> _schedulers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LoadedGenerator> _generators = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
 
-    public void Set(string generator, GenerationScheduler scheduler)
+    /// <summary>Installs a generator; returns the one it replaces, which the caller drains and disposes.</summary>
+    public LoadedGenerator? Set(string generator, GenerationScheduler scheduler, string version = "")
     {
-        lock (_gate) _schedulers[generator] = scheduler;
+        lock (_gate)
+        {
+            _generators.TryGetValue(generator, out var previous);
+            _generators[generator] = new LoadedGenerator(generator, version, scheduler);
+            return previous;
+        }
     }
 
     public bool TryGet(string generator, out GenerationScheduler scheduler)
     {
-        lock (_gate) return _schedulers.TryGetValue(generator, out scheduler!);
+        bool found = TryGetLoaded(generator, out var loaded);
+        scheduler = loaded?.Scheduler!;
+        return found;
+    }
+
+    public bool TryGetLoaded(string generator, out LoadedGenerator? loaded)
+    {
+        lock (_gate) return _generators.TryGetValue(generator, out loaded);
     }
 
     public IReadOnlyCollection<string> Names
     {
-        get { lock (_gate) return _schedulers.Keys.ToArray(); }
+        get { lock (_gate) return _generators.Keys.ToArray(); }
+    }
+
+    public IReadOnlyCollection<LoadedGenerator> All
+    {
+        get { lock (_gate) return _generators.Values.ToArray(); }
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 
-namespace TextGameGen.Pipeline.Registry;
+namespace TextGameGen.Inference.Registry;
 
 /// <summary>
 /// The model registry on disk: <c>ROOT/&lt;generator&gt;/&lt;version&gt;/</c> model directories (model.onnx, config.json,

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TextGameGen.Grains.Generation;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Registry;
+using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Scheduling;
+using TextGameGen.Silo;
+
+namespace TextGameGen.Grains.Tests;
+
+public sealed class LiveRolloutTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tgg-rollout-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Model(int seed)
+    {
+        string path = Path.Combine(_dir, $"model-{seed}");
+        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new JsonObject { ["kind"] = "random", ["seed"] = seed });
+        return path;
+    }
+
+    /// <summary>What the generation grain does: take the loaded generator once, stream from it.</summary>
+    private static async Task<(string Version, GenerationEvent Last)> Generate(GeneratorCatalog catalog, TaskCompletionSource? started = null)
+    {
+        Assert.True(catalog.TryGetLoaded("fantasy", out var loaded));
+        GenerationEvent? last = null;
+        await foreach (var e in loaded!.Scheduler.GenerateAsync("<|action|>The gate opens", SamplerSettings.Greedy with { MaxNewTokens = 110, IgnoreEndOfText = true }))
+        {
+            started?.TrySetResult();
+            last = e;
+        }
+        return (loaded.Version, last!);
+    }
+
+    [Fact]
+    public async Task APromotionReachesTheServerWithoutDroppingGenerationsInFlight()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        registry.Add("fantasy", Model(1), devPerplexity: 100);
+        registry.Add("fantasy", Model(2), devPerplexity: 50);
+        registry.Promote("fantasy", "v1");
+        var catalog = new GeneratorCatalog();
+        await using var host = new GeneratorHost(catalog, Options.Create(new InferenceOptions { RegistryRoot = registry.Root }), NullLogger<GeneratorHost>.Instance);
+        host.SyncWithRegistry(registry);
+
+        var started = Enumerable.Range(0, 16).Select(_ => new TaskCompletionSource()).ToArray();
+        var inFlight = started.Select(s => Generate(catalog, s)).ToArray();
+        await Task.WhenAll(started.Select(s => s.Task));
+
+        registry.Promote("fantasy", "v2");
+        host.SyncWithRegistry(registry);
+        bool swappedWhileGenerating = inFlight.Any(t => !t.IsCompleted);
+        var after = await Generate(catalog);
+        var before = await Task.WhenAll(inFlight);
+        await host.WhenDrained();
+
+        Assert.All(before, r =>
+        {
+            Assert.Equal("v1", r.Version);
+            Assert.Equal(GenerationOutcome.Completed, r.Last.Outcome);
+            Assert.Equal(110, r.Last.TokenCount);
+        });
+        Assert.True(swappedWhileGenerating, "the new version must arrive while the old one is still generating");
+        Assert.Equal("v2", after.Version);
+        Assert.Equal(GenerationOutcome.Completed, after.Last.Outcome);
+        Assert.True(catalog.TryGetLoaded("fantasy", out var current));
+        Assert.Equal("v2", current!.Version);
+    }
+}
