@@ -15,10 +15,14 @@ public sealed record PerplexityResult(double Perplexity, double MeanNegativeLogL
 public static class PerplexityEvaluator
 {
     public static PerplexityResult Evaluate(Gpt2Session session, IReadOnlyList<string> lines, int contextLength, int batchSize = 16,
+        CancellationToken cancellationToken = default) =>
+        Evaluate(session, lines.Select(l => StoryTokenizer.Shared.Encode(l)).ToList(), contextLength, batchSize, cancellationToken);
+
+    /// <summary>Perplexity over token-id sequences (each predicts its tokens after the first).</summary>
+    public static PerplexityResult Evaluate(Gpt2Session session, IReadOnlyList<int[]> tokenSequences, int contextLength, int batchSize = 16,
         CancellationToken cancellationToken = default)
     {
-        var tokenizer = StoryTokenizer.Shared;
-        var sequences = lines.Select(l => tokenizer.Encode(l)).Where(s => s.Length >= 2).Select(s => s.Length > contextLength ? s[..contextLength] : s)
+        var sequences = tokenSequences.Where(s => s.Length >= 2).Select(s => s.Length > contextLength ? s[..contextLength] : s)
             .OrderBy(s => s.Length).ToList();
         var clock = Stopwatch.StartNew();
         double nll = 0;
