@@ -9,6 +9,7 @@ public static class TggCli
     {
         ModelCommands.Create(),
         CorpusCommands.Create(),
+        TrainCommand.Create(),
         GenerateCommand.Create(),
         EvalCommand.Create(),
         RegistryCommands.Create(),

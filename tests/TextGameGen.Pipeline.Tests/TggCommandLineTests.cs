@@ -71,6 +71,37 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task CorpusBuildThenTrainThenEvalRunEndToEnd()
+    {
+        string book = Path.Combine(_dir, "book.txt");
+        File.WriteAllText(book, string.Join("\n\n", Enumerable.Range(0, 60).Select(i => $"The traveller reached village {i}. \"Welcome!\" said the elder {i}.")));
+        string corpus = Path.Combine(_dir, "corpus"), model = Path.Combine(_dir, "trained");
+
+        Assert.Equal(0, (await Tgg("corpus", "build", "--input", book, "--out", corpus, "--split", "80,10,10")).Exit);
+        var trained = await Tgg("train", "--data", corpus, "--shape", "tiny", "--steps", "3", "--batch", "2", "--seq", "16", "--eval-every", "3", "--out", model);
+        Assert.Equal(0, trained.Exit);
+        Assert.Contains("dev loss", trained.Out);
+        Assert.Equal("trained", ModelDirectory.Open(model).Manifest["source"]!["kind"]!.GetValue<string>());
+        var evaluated = await Tgg("eval", "--model", model, "--data", Path.Combine(corpus, "dev.txt"));
+        Assert.Equal(0, evaluated.Exit);
+        Assert.Contains("| dev.txt |", evaluated.Out);
+    }
+
+    [Fact]
+    public async Task TrainingNeedsExactlyOneStartingPoint()
+    {
+        string corpus = Path.Combine(_dir, "c");
+        Directory.CreateDirectory(corpus);
+        File.WriteAllText(Path.Combine(corpus, "train.txt"), "x");
+        File.WriteAllText(Path.Combine(corpus, "dev.txt"), "x");
+
+        var result = await Tgg("train", "--data", corpus, "--out", Path.Combine(_dir, "m"));
+
+        Assert.NotEqual(0, result.Exit);
+        Assert.Contains("exactly one of --shape", result.Err);
+    }
+
+    [Fact]
     public async Task AnUnknownShapeIsAClearErrorWithANonZeroExit()
     {
         var result = await Tgg("model", "create", "--shape", "huge", "--out", Path.Combine(_dir, "x"));
