@@ -13,6 +13,7 @@ public static class TggCli
         GenerateCommand.Create(),
         EvalCommand.Create(),
         RegistryCommands.Create(),
+        PipelineCommand.Create(),
         BenchCommands.Create(),
     };
 }

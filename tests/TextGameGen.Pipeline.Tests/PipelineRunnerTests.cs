@@ -1,0 +1,39 @@
+using TextGameGen.Inference.Registry;
+using TextGameGen.Pipeline.Lifecycle;
+
+namespace TextGameGen.Pipeline.Tests;
+
+public sealed class PipelineRunnerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tgg-pipeline-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void EveryStageRunsInOrderAndTheModelBecomesProduction()
+    {
+        File.WriteAllText(Path.Combine(_dir, "book.txt"), string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The fox ran to hill {i}. \"Catch me!\" cried the fox {i}.")));
+        File.WriteAllText(Path.Combine(_dir, "quests.tsv"), "id\tcontent\n1\tBring me three feathers.\n");
+        File.WriteAllText(Path.Combine(_dir, "pipeline.json"), """
+            { "generator": "fantasy", "inputs": ["book.txt", "quests.tsv"], "work_dir": "work", "registry_root": "models",
+              "layers": 1, "heads": 2, "width": 32, "context": 32, "steps": 4, "batch": 2, "seq": 16, "split": [80, 10, 10] }
+            """);
+        var log = new List<string>();
+        var runner = new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "pipeline.json")), log.Add);
+
+        runner.Run();
+
+        Assert.Equal(["corpus", "train", "eval", "registry", "promote"], runner.Stages.Select(s => s.Stage));
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        Assert.Equal("v1", registry.Production("fantasy"));
+        Assert.NotNull(ModelRegistry.DevPerplexity(registry.Manifest("fantasy", "v1")));
+        Assert.Contains(log, l => l.Contains("dev perplexity"));
+    }
+
+    [Fact]
+    public void AConfigWithoutInputsIsRefused()
+    {
+        File.WriteAllText(Path.Combine(_dir, "empty.json"), """{ "generator": "x" }""");
+        Assert.Contains("no inputs", Assert.Throws<ArgumentException>(() => PipelineConfig.Load(Path.Combine(_dir, "empty.json"))).Message);
+    }
+}
