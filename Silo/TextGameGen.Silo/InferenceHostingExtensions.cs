@@ -34,6 +34,11 @@ public static partial class InferenceHostingExtensions
             {
                 host.SyncWithRegistry(new ModelRegistry(root));
             }
+            else if (o.Generators.Count == 0 && BundledRegistry() is { } bundled)
+            {
+                // The repository's own registry (models/) with a production version: the bundled default.
+                host.SyncWithRegistry(bundled);
+            }
             else
             {
                 var generators = o.Generators.Count > 0
@@ -66,6 +71,12 @@ public static partial class InferenceHostingExtensions
         {
             await base.StopAsync(cancellationToken);
             await host.DisposeAsync();
+        }
+
+        private static ModelRegistry? BundledRegistry()
+        {
+            var registry = new ModelRegistry("models");
+            return registry.Generators().Any(g => registry.Production(g) is not null) ? registry : null;
         }
 
         private string EnsureDefaultModel(string path)

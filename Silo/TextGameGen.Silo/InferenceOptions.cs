@@ -8,7 +8,10 @@ public sealed class InferenceOptions
 {
     public const string Section = "TextGameGen:Inference";
 
-    /// <summary>Generator name to model directory. Empty: a "default" generator from <see cref="DefaultModelPath"/>.</summary>
+    /// <summary>
+    /// Generator name to model directory. Empty (and no <see cref="RegistryRoot"/>): the production versions of the
+    /// registry in <c>models/</c> when it has any (the bundled model), else a "default" generator from <see cref="DefaultModelPath"/>.
+    /// </summary>
     public Dictionary<string, string> Generators { get; set; } = [];
 
     /// <summary>

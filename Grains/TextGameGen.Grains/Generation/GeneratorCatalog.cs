@@ -32,10 +32,19 @@ public sealed class GeneratorCatalog
         return found;
     }
 
+    /// <summary>Finds a generator; "default", when nothing is loaded under that name, means the first by name.</summary>
     public bool TryGetLoaded(string generator, out LoadedGenerator? loaded)
     {
-        lock (_gate) return _generators.TryGetValue(generator, out loaded);
+        lock (_gate)
+        {
+            if (_generators.TryGetValue(generator, out loaded)) return true;
+            if (!string.Equals(generator, DefaultName, StringComparison.OrdinalIgnoreCase) || _generators.Count == 0) return false;
+            loaded = _generators.OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase).First().Value;
+            return true;
+        }
     }
+
+    public const string DefaultName = "default";
 
     public IReadOnlyCollection<string> Names
     {
