@@ -1,4 +1,4 @@
-using System.Numerics;
+using TextGameGen.Inference.Numerics;
 using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Inference.Reference;
@@ -70,16 +70,7 @@ public sealed class ReferenceGpt2(Gpt2Weights weights)
         {
             var outRow = y.AsSpan(t * n, n);
             bias.AsSpan().CopyTo(outRow);
-            for (int i = 0; i < k; i++)
-            {
-                float a = x[t * k + i];
-                var wRow = weight.AsSpan(i * n, n);
-                int j = 0;
-                var va = new Vector<float>(a);
-                for (; j <= n - Vector<float>.Count; j += Vector<float>.Count)
-                    (new Vector<float>(outRow[j..]) + va * new Vector<float>(wRow[j..])).CopyTo(outRow[j..]);
-                for (; j < n; j++) outRow[j] += a * wRow[j];
-            }
+            for (int i = 0; i < k; i++) VectorMath.Axpy(outRow, x[t * k + i], weight.AsSpan(i * n, n));
         });
         return y;
     }
@@ -127,19 +118,8 @@ public sealed class ReferenceGpt2(Gpt2Weights weights)
         {
             var row = wte.AsSpan((int)((long)v * w), w);
             for (int t = 0; t < s; t++)
-                logits[(long)t * vocab + v] = Dot(h.AsSpan(t * w, w), row);
+                logits[(long)t * vocab + v] = VectorMath.Dot(h.AsSpan(t * w, w), row);
         });
         return logits;
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var acc = Vector<float>.Zero;
-        int i = 0;
-        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
-        float sum = Vector.Dot(acc, Vector<float>.One);
-        for (; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
     }
 }

@@ -1,10 +1,10 @@
-using System.Numerics;
+using TextGameGen.Inference.Numerics;
 
 namespace TextGameGen.Pipeline.Training;
 
 /// <summary>
 /// The trainer's layers, each forward beside its backward (in the manner of llm.c), over flat row-major arrays.
-/// Loops over rows run in parallel; inner loops use <see cref="Vector{T}"/>.
+/// Loops over rows run in parallel; inner loops use the SIMD helpers in <see cref="VectorMath"/>.
 /// </summary>
 internal static class Kernels
 {
@@ -193,24 +193,8 @@ internal static class Kernels
         });
     }
 
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        var acc = Vector<float>.Zero;
-        int i = 0;
-        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
-            acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
-        float sum = Vector.Dot(acc, Vector<float>.One);
-        for (; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.Dot(a, b);
 
     /// <summary>y += a * x.</summary>
-    public static void Axpy(Span<float> y, float a, ReadOnlySpan<float> x)
-    {
-        var va = new Vector<float>(a);
-        int i = 0;
-        for (; i <= y.Length - Vector<float>.Count; i += Vector<float>.Count)
-            (new Vector<float>(y[i..]) + va * new Vector<float>(x[i..])).CopyTo(y[i..]);
-        for (; i < y.Length; i++) y[i] += a * x[i];
-    }
+    public static void Axpy(Span<float> y, float a, ReadOnlySpan<float> x) => VectorMath.Axpy(y, a, x);
 }
