@@ -9,4 +9,8 @@ public interface IGenerationGrain : IGrainWithIntegerKey
 {
     [Alias("Generate")]
     IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The generator a request with this name would use, or null when none is loaded under it.</summary>
+    [Alias("Describe")]
+    Task<GeneratorInfo?> DescribeAsync(string generator);
 }

@@ -37,6 +37,11 @@ public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerati
         }
     }
 
+    public Task<GeneratorInfo?> DescribeAsync(string generator) =>
+        Task.FromResult(catalog.TryGetLoaded(generator, out var loaded) && loaded is not null
+            ? new GeneratorInfo(loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength)
+            : null);
+
     public static string OutcomeName(GenerationOutcome outcome) => outcome switch
     {
         GenerationOutcome.TimedOut => "timed_out",

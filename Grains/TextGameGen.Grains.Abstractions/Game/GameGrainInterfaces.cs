@@ -1,0 +1,91 @@
+using Orleans.Concurrency;
+
+namespace TextGameGen.Grains.Game;
+
+/// <summary>A front end's receiver of player events (a SignalR relay); a grain observer.</summary>
+[Alias("TextGameGen.IPlayerObserver")]
+public interface IPlayerObserver : IGrainObserver
+{
+    [Alias("OnEvent")]
+    Task OnEventAsync(PlayerEvent e);
+}
+
+/// <summary>One player's story, place, belongings and quests (key: the player id from authentication).</summary>
+[Alias("TextGameGen.IPlayerGrain")]
+public interface IPlayerGrain : IGrainWithStringKey
+{
+    /// <summary>Enters the world (first time: creates the player) and returns the whole view.</summary>
+    [Alias("Join")] Task<PlayerView> JoinAsync(string name, string worldId);
+
+    [Alias("GetView")] Task<PlayerView> GetViewAsync();
+
+    /// <summary>The player's last connection closed: they leave the room's list of who is here (their story stays).</summary>
+    [Alias("GoOffline")] Task GoOfflineAsync();
+
+    /// <summary>
+    /// Validates, stores and acknowledges a command; its passage is then written in the background and pushed to
+    /// subscribed observers. The same <paramref name="clientTurnId"/> twice is applied once.
+    /// </summary>
+    [Alias("Submit")] Task<TurnAck> SubmitAsync(string clientTurnId, string command);
+
+    /// <summary>Receives this player's events until unsubscribed or expired (re-subscribe every minute).</summary>
+    [Alias("Subscribe")] Task SubscribeAsync(IPlayerObserver observer);
+    [Alias("Unsubscribe")] Task UnsubscribeAsync(IPlayerObserver observer);
+
+    /// <summary>The context the next passage would get, with the token count of each section.</summary>
+    [Alias("GetContext")] Task<ContextView> GetContextAsync();
+
+    [Alias("SetMemory")] Task SetMemoryAsync(string memory, string authorsNote);
+
+    /// <summary>Rates a passage (+1 or -1) with an optional comment.</summary>
+    [Alias("Rate")] Task<PassageFeedback?> RateAsync(string turnId, int rating, string comment);
+
+    /// <summary>Raw prompt in, streamed text out: the model test pane.</summary>
+    [Alias("TestPrompt")] IAsyncEnumerable<GenerationChunk> TestPromptAsync(string prompt, StorySampler sampler, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when no passage is pending or being written (tests and the load harness).</summary>
+    [Alias("WhenIdle"), AlwaysInterleave] Task WhenIdleAsync();
+
+    // Called by the world and room grains.
+    [Alias("OnWorldEvent")] Task OnWorldEventAsync(WorldEvent worldEvent);
+    [Alias("OnAnnouncement")] Task OnAnnouncementAsync(WorldEvent announcement);
+    [Alias("OnRoomActivity"), AlwaysInterleave] Task OnRoomActivityAsync(RoomActivity activity);
+    [Alias("Remove")] Task RemoveAsync(string reason);
+}
+
+/// <summary>A shared world: who is in it, its rooms and the GM's event log (key: world id).</summary>
+[Alias("TextGameGen.IWorldGrain")]
+public interface IWorldGrain : IGrainWithStringKey
+{
+    /// <summary>Adds (or re-adds) a player; returns the room they should be in.</summary>
+    [Alias("Join")] Task<string> JoinAsync(string playerId, string name);
+    [Alias("Players")] Task<IReadOnlyDictionary<string, string>> GetPlayersAsync();
+    [Alias("Rooms")] Task<IReadOnlyList<string>> GetRoomsAsync();
+    [Alias("RecentEvents")] Task<IReadOnlyList<WorldEvent>> GetRecentEventsAsync(int count);
+    [Alias("StartRoom")] Task<string> GetStartRoomAsync();
+
+    // Game-master commands (the front end allows them to GMs only).
+    /// <summary>Logs the event and has every player's story narrate it (their requests meet in the same batches).</summary>
+    [Alias("Event")] Task<WorldEvent> RaiseEventAsync(string text, string by);
+    [Alias("Announce")] Task<WorldEvent> AnnounceAsync(string text, string by);
+    [Alias("CreateRoom")] Task CreateRoomAsync(RoomSpec room);
+    [Alias("DescribeRoom")] Task DescribeRoomAsync(string roomId, string description);
+    [Alias("RemovePlayer")] Task<bool> RemovePlayerAsync(string playerId, string by);
+}
+
+/// <summary>A room (key: "worldId/roomId"): its description (generated once, then kept), exits, items and who is here.</summary>
+[Alias("TextGameGen.IRoomGrain")]
+public interface IRoomGrain : IGrainWithStringKey
+{
+    [Alias("Configure")] Task ConfigureAsync(RoomSpec spec);
+    [Alias("Describe")] Task DescribeAsync(string description);
+    [Alias("IsDefined")] Task<bool> IsDefinedAsync();
+    /// <summary>The room as seen by a player; the first call writes the description when none was given.</summary>
+    [Alias("View")] Task<RoomView> GetViewAsync();
+    [Alias("Enter")] Task<RoomView> EnterAsync(string playerId, string name);
+    [Alias("Leave")] Task LeaveAsync(string playerId);
+    /// <summary>Records an action in the room's order and tells every other player present; returns its number.</summary>
+    [Alias("Act")] Task<long> ActAsync(string playerId, string name, string text);
+    [Alias("Take")] Task<bool> TakeAsync(string item);
+    [Alias("Drop")] Task DropAsync(string item);
+}

@@ -1,0 +1,124 @@
+namespace TextGameGen.Grains.Game;
+
+/// <summary>A room as a player sees it.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.RoomView")]
+public sealed record RoomView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Description,
+    [property: Id(3)] IReadOnlyDictionary<string, string> Exits,
+    [property: Id(4)] IReadOnlyList<string> Items,
+    [property: Id(5)] IReadOnlyList<string> Npcs,
+    [property: Id(6)] IReadOnlyList<string> Present);
+
+/// <summary>How a game master defines or changes a room.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.RoomSpec")]
+public sealed record RoomSpec(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Description,
+    [property: Id(3)] IReadOnlyDictionary<string, string> Exits,
+    [property: Id(4)] IReadOnlyList<string> Items,
+    [property: Id(5)] IReadOnlyList<string> Npcs);
+
+/// <summary>A GM's world event, numbered in the world's log.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.WorldEvent")]
+public sealed record WorldEvent(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] string Text,
+    [property: Id(2)] string By,
+    [property: Id(3)] DateTimeOffset At);
+
+/// <summary>Something another player did in the room (or arriving, or leaving), numbered by the room.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.RoomActivity")]
+public sealed record RoomActivity(
+    [property: Id(0)] string RoomId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] string ActorId,
+    [property: Id(3)] string ActorName,
+    [property: Id(4)] string Text);
+
+/// <summary>Everything the page needs to draw a player's game, fetched on join and after a reconnect.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.PlayerView")]
+public sealed record PlayerView(
+    [property: Id(0)] string PlayerId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string WorldId,
+    [property: Id(3)] RoomView? Room,
+    [property: Id(4)] IReadOnlyList<StoryTurn> Story,
+    [property: Id(5)] IReadOnlyList<string> Inventory,
+    [property: Id(6)] IReadOnlyList<string> Quests,
+    [property: Id(7)] IReadOnlyList<WorldEvent> RecentEvents,
+    [property: Id(8)] string Memory,
+    [property: Id(9)] string AuthorsNote,
+    [property: Id(10)] bool Removed);
+
+/// <summary>The answer to a submitted command, given only after the turn is stored.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.TurnAck")]
+public sealed record TurnAck(
+    [property: Id(0)] bool Accepted,
+    [property: Id(1)] string TurnId,
+    [property: Id(2)] int Seq = 0,
+    [property: Id(3)] bool Duplicate = false,
+    [property: Id(4)] string? Error = null,
+    [property: Id(5)] StoryTurn? Turn = null)
+{
+    public static TurnAck Refused(string turnId, string error) => new(false, turnId, Error: error);
+}
+
+/// <summary>One part of the model's context: what it holds and how many tokens it takes.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.ContextSection")]
+public sealed record ContextSection(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Tokens,
+    [property: Id(2)] string Text);
+
+/// <summary>The context the model gets for the next passage, section by section, within its token budget.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.ContextView")]
+public sealed record ContextView(
+    [property: Id(0)] int ContextLength,
+    [property: Id(1)] int PassageTokens,
+    [property: Id(2)] int Budget,
+    [property: Id(3)] int TotalTokens,
+    [property: Id(4)] IReadOnlyList<ContextSection> Sections,
+    [property: Id(5)] string Prompt);
+
+/// <summary>A message pushed to a player's browsers.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.PlayerEvent")]
+public sealed record PlayerEvent(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string PlayerId,
+    [property: Id(2)] string? TurnId = null,
+    [property: Id(3)] string Text = "",
+    [property: Id(4)] StoryTurn? Turn = null,
+    [property: Id(5)] RoomActivity? Activity = null,
+    [property: Id(6)] WorldEvent? WorldEvent = null)
+{
+    /// <summary>The passage of a turn starts (or restarts, after the loop guard).</summary>
+    public const string PassageStart = "passage-start";
+    /// <summary>A piece of a passage's text.</summary>
+    public const string PassageDelta = "passage-delta";
+    /// <summary>A passage is final and stored (the event carries the turn).</summary>
+    public const string PassageEnd = "passage-end";
+    /// <summary>A turn was added or changed without a passage (game verbs, undo, world events, announcements).</summary>
+    public const string TurnUpdated = "turn";
+    public const string Room = "room";
+    public const string World = "world-event";
+    public const string Announcement = "announcement";
+    public const string Removed = "removed";
+}
+
+/// <summary>A player's rating of a passage, with what produced it.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.PassageFeedback")]
+public sealed record PassageFeedback(
+    [property: Id(0)] string PlayerId,
+    [property: Id(1)] string TurnId,
+    [property: Id(2)] int Rating,
+    [property: Id(3)] string Comment,
+    [property: Id(4)] string Kind,
+    [property: Id(5)] string PassageTag,
+    [property: Id(6)] string Text,
+    [property: Id(7)] string? ModelVersion,
+    [property: Id(8)] StorySampler? Sampler,
+    [property: Id(9)] int? Seed,
+    [property: Id(10)] DateTimeOffset At);

@@ -1,0 +1,43 @@
+namespace TextGameGen.Grains.Game;
+
+/// <summary>What a player grain stores.</summary>
+[GenerateSerializer, Alias("TextGameGen.PlayerState")]
+public sealed class PlayerState
+{
+    [Id(0)] public string Name { get; set; } = "";
+    [Id(1)] public string WorldId { get; set; } = "";
+    [Id(2)] public string RoomId { get; set; } = "";
+    [Id(3)] public List<string> Inventory { get; set; } = [];
+    [Id(4)] public List<string> Quests { get; set; } = [];
+    [Id(5)] public string Memory { get; set; } = "";
+    [Id(6)] public string AuthorsNote { get; set; } = "";
+    [Id(7)] public List<StoryTurn> Turns { get; set; } = [];
+    [Id(8)] public List<WorldEvent> RecentEvents { get; set; } = [];
+    [Id(9)] public bool Removed { get; set; }
+    [Id(10)] public string RemovedReason { get; set; } = "";
+}
+
+/// <summary>What a world grain stores.</summary>
+[GenerateSerializer, Alias("TextGameGen.WorldState")]
+public sealed class WorldState
+{
+    [Id(0)] public Dictionary<string, string> Players { get; set; } = [];
+    [Id(1)] public List<string> Rooms { get; set; } = [];
+    [Id(2)] public string StartRoom { get; set; } = "";
+    [Id(3)] public List<WorldEvent> Events { get; set; } = [];
+    [Id(4)] public long NextSeq { get; set; }
+    [Id(5)] public bool Seeded { get; set; }
+}
+
+/// <summary>What a room grain stores (who is present is not stored: it is who is connected).</summary>
+[GenerateSerializer, Alias("TextGameGen.RoomState")]
+public sealed class RoomState
+{
+    [Id(0)] public bool Defined { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public string Description { get; set; } = "";
+    [Id(3)] public Dictionary<string, string> Exits { get; set; } = [];
+    [Id(4)] public List<string> Items { get; set; } = [];
+    [Id(5)] public List<string> Npcs { get; set; } = [];
+    [Id(6)] public string? DescriptionModelVersion { get; set; }
+}
