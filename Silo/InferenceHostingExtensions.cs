@@ -73,10 +73,20 @@ public static partial class InferenceHostingExtensions
             await host.DisposeAsync();
         }
 
+        /// <summary>
+        /// The repository's registry: <c>models/</c> in the working directory or the nearest folder above it that has one
+        /// with a production version (<c>dotnet run --project WebFront</c> runs in <c>WebFront/</c>).
+        /// </summary>
         private static ModelRegistry? BundledRegistry()
         {
-            var registry = new ModelRegistry("models");
-            return registry.Generators().Any(g => registry.Production(g) is not null) ? registry : null;
+            for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            {
+                var root = Path.Combine(dir.FullName, "models");
+                if (!Directory.Exists(root)) continue;
+                var registry = new ModelRegistry(root);
+                if (registry.Generators().Any(g => registry.Production(g) is not null)) return registry;
+            }
+            return null;
         }
 
         private string EnsureDefaultModel(string path)

@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using TextGameGen.WebFront.Hosting;
+using TextGameGen.WebFront.Hubs;
+
+namespace TextGameGen.WebFront.Auth;
+
+/// <summary>
+/// Sign-in: a name (and, for game masters, the GM key) gives a cookie holding a new player id. The hub takes the
+/// player's identity from this cookie only, never from method arguments.
+/// </summary>
+public static class SignInEndpoints
+{
+    public const string GmRole = "gm";
+
+    public sealed record SignInRequest(string? Name, string? GmKey);
+
+    public sealed record Identity(string PlayerId, string Name, bool IsGm);
+
+    public static void MapSignIn(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/signin", async (SignInRequest request, HttpContext http, GmKey gmKey) =>
+        {
+            var name = PlayerInput.Normalize(request.Name ?? "");
+            if (name.Length is 0 or > 40) return Results.BadRequest(new { error = "A name is 1 to 40 characters." });
+            bool isGm = !string.IsNullOrEmpty(request.GmKey);
+            if (isGm && !gmKey.Matches(request.GmKey)) return Results.Json(new { error = "Wrong game-master key." }, statusCode: StatusCodes.Status403Forbidden);
+            var playerId = "p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, playerId), new(ClaimTypes.Name, name) };
+            if (isGm) claims.Add(new Claim(ClaimTypes.Role, GmRole));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal, new AuthenticationProperties { IsPersistent = true });
+            return Results.Ok(new Identity(playerId, name, isGm));
+        });
+
+        app.MapGet("/api/me", (ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true
+            ? Results.Ok(new Identity(user.FindFirstValue(ClaimTypes.NameIdentifier)!, user.Identity.Name!, user.IsInRole(GmRole)))
+            : Results.Unauthorized());
+
+        app.MapPost("/api/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Ok();
+        });
+    }
+}

@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TextGameGen.Grains;
+using TextGameGen.Grains.Game;
+using TextGameGen.WebFront.Auth;
+
+namespace TextGameGen.WebFront.Hubs;
+
+/// <summary>
+/// The game's SignalR hub. Who is calling comes from the sign-in cookie (<see cref="HubCallerContext.UserIdentifier"/>),
+/// never from arguments; text is normalised and its length checked here, before any grain sees it. Methods named Gm*
+/// are for game masters only. Events (passages as they are written, others' actions, world events) arrive on the
+/// client method "event".
+/// </summary>
+[Authorize]
+public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game) : Hub
+{
+    public const string Path = "/hub";
+    /// <summary>Largest message the hub accepts from a browser, in bytes.</summary>
+    public const int MaxMessageBytes = 16 * 1024;
+
+    private string PlayerId => Context.UserIdentifier!;
+    private string PlayerName => Context.User!.Identity!.Name!;
+    private IPlayerGrain Player => grains.GetGrain<IPlayerGrain>(PlayerId);
+    private IWorldGrain World => grains.GetGrain<IWorldGrain>(game.Value.DefaultWorld);
+
+    public sealed record WhoAmI(string PlayerId, string Name, bool IsGm, string World);
+
+    public WhoAmI Me() => new(PlayerId, PlayerName, Context.User!.IsInRole(SignInEndpoints.GmRole), game.Value.DefaultWorld);
+
+    /// <summary>Enters the world and returns the whole view; call again after a reconnect to fetch what was missed.</summary>
+    public async Task<PlayerView> Join()
+    {
+        await relay.ConnectAsync(PlayerId, Context.ConnectionId);
+        return await Player.JoinAsync(PlayerName, game.Value.DefaultWorld);
+    }
+
+    public Task<PlayerView> View() => Player.GetViewAsync();
+
+    /// <summary>One command with the client's turn id; the answer comes once the turn is stored. The same id twice is applied once.</summary>
+    public Task<TurnAck> Act(string turnId, string command) => Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"));
+
+    public Task<ContextView> GetContext() => Player.GetContextAsync();
+
+    public Task SetMemory(string memory, string authorsNote) =>
+        Player.SetMemoryAsync(Clean(memory, game.Value.MaxMemoryChars, "Memory", lines: true, allowEmpty: true),
+            Clean(authorsNote, game.Value.MaxMemoryChars, "The author's note", lines: true, allowEmpty: true));
+
+    public async Task<bool> Rate(string turnId, int rating, string? comment) =>
+        await Player.RateAsync(turnId ?? "", rating, Clean(comment ?? "", 500, "A comment", allowEmpty: true)) is not null;
+
+    /// <summary>The model test pane: a raw prompt in, the text streamed out.</summary>
+    public async IAsyncEnumerable<string> TestPrompt(string prompt, float temperature, int maxTokens, int? seed, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var text = Clean(prompt, 4000, "A test prompt", lines: true);
+        var sampler = game.Value.Sampler with { Temperature = temperature, MaxNewTokens = maxTokens, Seed = seed };
+        await foreach (var chunk in Player.TestPromptAsync(text, sampler, cancellationToken))
+        {
+            if (chunk.Text.Length > 0) yield return chunk.Text;
+            if (chunk.IsFinal && chunk.Outcome != "completed") throw new HubException($"The model stopped: {chunk.Outcome}{(chunk.Error is null ? "" : ": " + chunk.Error)}");
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await relay.DisconnectAsync(PlayerId, Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    // ---- game masters ----
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<WorldEvent> GmEvent(string text) => World.RaiseEventAsync(Clean(text, WorldGrain.MaxEventChars, "An event"), PlayerName);
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<WorldEvent> GmAnnounce(string text) => World.AnnounceAsync(Clean(text, WorldGrain.MaxEventChars, "An announcement"), PlayerName);
+
+    /// <summary>Creates or redefines a room. <paramref name="exits"/>: "north=square, east=tavern"; items and people: comma-separated.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task GmCreateRoom(string id, string name, string? description, string? exits, string? items, string? npcs)
+    {
+        var exitMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in List(exits))
+        {
+            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0) throw new HubException($"An exit is written direction=room-id; got '{part}'.");
+            exitMap[kv[0]] = kv[1];
+        }
+        return World.CreateRoomAsync(new RoomSpec(Clean(id, 48, "A room id"), Clean(name, 80, "A room name"),
+            Clean(description ?? "", WorldGrain.MaxEventChars, "A description", allowEmpty: true), exitMap, List(items), List(npcs)));
+    }
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task GmDescribeRoom(string roomId, string description) =>
+        World.DescribeRoomAsync(Clean(roomId, 48, "A room id"), Clean(description, WorldGrain.MaxEventChars, "A description"));
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<bool> GmRemovePlayer(string playerId) => World.RemovePlayerAsync(Clean(playerId, 64, "A player id"), PlayerName);
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<IReadOnlyDictionary<string, string>> GmPlayers() => World.GetPlayersAsync();
+
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<IReadOnlyList<string>> GmRooms() => World.GetRoomsAsync();
+
+    /// <summary>The context a player's next passage would get (the GM's context view).</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<ContextView> GmPlayerContext(string playerId) => grains.GetGrain<IPlayerGrain>(Clean(playerId, 64, "A player id")).GetContextAsync();
+
+    // ---- input ----
+
+    private static string Clean(string? text, int maxChars, string what, bool lines = false, bool allowEmpty = false)
+    {
+        var clean = PlayerInput.Normalize(text ?? "", lines);
+        if (clean.Length == 0 && !allowEmpty) throw new HubException($"{what} is empty.");
+        if (clean.Length > maxChars) throw new HubException($"{what} is {clean.Length} characters; the most is {maxChars}.");
+        return clean;
+    }
+
+    private static List<string> List(string? csv) =>
+        [.. (csv ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => PlayerInput.Normalize(s)).Where(s => s.Length > 0)];
+}

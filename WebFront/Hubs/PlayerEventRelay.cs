@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.SignalR;
+using TextGameGen.Grains.Game;
+
+namespace TextGameGen.WebFront.Hubs;
+
+/// <summary>
+/// This front end's observer of the players connected to it: subscribes to a player's grain while the player has a
+/// connection here, and forwards each event to that player's browsers (every connection of the user) in order.
+/// Subscriptions are renewed every minute, because a grain forgets observers it has not heard from.
+/// </summary>
+public sealed partial class PlayerEventRelay(IGrainFactory grains, IHubContext<GameHub> hub, ILogger<PlayerEventRelay> logger)
+    : IPlayerObserver, IHostedService
+{
+    public const string ClientMethod = "event";
+    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private IPlayerObserver? _self;
+    private CancellationTokenSource? _stop;
+    private Task? _renewals;
+
+    private IPlayerObserver Self => _self ??= grains.CreateObjectReference<IPlayerObserver>(this);
+
+    public async Task ConnectAsync(string playerId, string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_connections.TryGetValue(playerId, out var set)) _connections[playerId] = set = [];
+            set.Add(connectionId);
+        }
+        await grains.GetGrain<IPlayerGrain>(playerId).SubscribeAsync(Self);
+    }
+
+    public async Task DisconnectAsync(string playerId, string connectionId)
+    {
+        bool last;
+        lock (_gate)
+        {
+            last = _connections.TryGetValue(playerId, out var set) && set.Remove(connectionId) && set.Count == 0;
+            if (last) _connections.Remove(playerId);
+        }
+        if (!last) return;
+        var player = grains.GetGrain<IPlayerGrain>(playerId);
+        await player.UnsubscribeAsync(Self);
+        await player.GoOfflineAsync();
+    }
+
+    public Task OnEventAsync(PlayerEvent e) => hub.Clients.User(e.PlayerId).SendAsync(ClientMethod, e);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stop = new CancellationTokenSource();
+        _renewals = RenewAsync(_stop.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stop is null) return;
+        await _stop.CancelAsync();
+        await (_renewals ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_self is not null) grains.DeleteObjectReference<IPlayerObserver>(_self);
+    }
+
+    private async Task RenewAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Renewal);
+        while (await TickAsync(timer, stop))
+        {
+            string[] players;
+            lock (_gate) players = [.. _connections.Keys];
+            foreach (var id in players)
+            {
+                try
+                {
+                    await grains.GetGrain<IPlayerGrain>(id).SubscribeAsync(Self);
+                }
+                catch (Exception ex)
+                {
+                    LogRenewFailed(logger, id, ex.Message);
+                }
+            }
+        }
+    }
+
+    private static async Task<bool> TickAsync(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew the subscription to player {Player}: {Message}")]
+    private static partial void LogRenewFailed(ILogger logger, string player, string message);
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using TextGameGen.Grains.Game;
+
+namespace TextGameGen.LoadTest;
+
+/// <summary>
+/// One simulated player over a real SignalR connection: signs in (cookie), joins, and acts; records how long each
+/// acknowledgement took, when the first piece of each passage arrived, and whether each passage completed.
+/// </summary>
+public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
+{
+    private readonly CookieContainer _cookies = new();
+    private readonly ConcurrentDictionary<string, TurnWatch> _turns = new();
+    private HubConnection? _hub;
+
+    public List<double> AckMs { get; } = [];
+    public List<double> FirstTokenMs { get; } = [];
+    public long Pieces;
+    public int Disconnects;
+    public List<string> Errors { get; } = [];
+
+    private sealed class TurnWatch
+    {
+        public readonly Stopwatch Clock = Stopwatch.StartNew();
+        public double? FirstPieceMs;
+        public readonly TaskCompletionSource<StoryTurn> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = _cookies }) { BaseAddress = server };
+        var signIn = await http.PostAsJsonAsync("/api/signin", new { name }, cancellationToken);
+        signIn.EnsureSuccessStatusCode();
+        _hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, "/hub"), o => o.Cookies = _cookies)
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        _hub.On<PlayerEvent>("event", OnEvent);
+        _hub.Closed += _ =>
+        {
+            Interlocked.Increment(ref Disconnects);
+            return Task.CompletedTask;
+        };
+        await _hub.StartAsync(cancellationToken);
+        await _hub.InvokeAsync<PlayerView>("Join", cancellationToken);
+    }
+
+    /// <summary>Sends one action, waits for its acknowledgement and then for its passage; false when either failed.</summary>
+    public async Task<(bool Acknowledged, bool Complete)> ActAsync(string command, TimeSpan passageTimeout, CancellationToken cancellationToken)
+    {
+        var turnId = "t-" + Guid.NewGuid().ToString("N");
+        var watch = _turns.GetOrAdd(turnId, _ => new TurnWatch());
+        TurnAck ack;
+        try
+        {
+            ack = await _hub!.InvokeAsync<TurnAck>("Act", turnId, command, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            lock (Errors) Errors.Add($"{name} act: {ex.Message}");
+            return (false, false);
+        }
+        lock (AckMs) AckMs.Add(watch.Clock.Elapsed.TotalMilliseconds);
+        if (!ack.Accepted)
+        {
+            lock (Errors) Errors.Add($"{name} refused: {ack.Error}");
+            return (false, false);
+        }
+        if (ack.Turn is { HasPassage: false })
+        {
+            _turns.TryRemove(turnId, out _);
+            return (true, true); // answered by the game itself (look, inventory...)
+        }
+        try
+        {
+            var turn = await watch.Done.Task.WaitAsync(passageTimeout, cancellationToken);
+            if (watch.FirstPieceMs is { } first) lock (FirstTokenMs) FirstTokenMs.Add(first);
+            if (turn.Status != PassageStatus.Complete)
+            {
+                lock (Errors) Errors.Add($"{name} passage {turn.Status}: {turn.Error}");
+                return (true, false);
+            }
+            return (true, true);
+        }
+        catch (TimeoutException)
+        {
+            lock (Errors) Errors.Add($"{name} passage not complete after {passageTimeout.TotalSeconds:F0} s");
+            return (true, false);
+        }
+        finally
+        {
+            _turns.TryRemove(turnId, out _);
+        }
+    }
+
+    private void OnEvent(PlayerEvent e)
+    {
+        if (e.TurnId is null || !_turns.TryGetValue(e.TurnId, out var watch)) return;
+        switch (e.Kind)
+        {
+            case PlayerEvent.PassageDelta:
+                watch.FirstPieceMs ??= watch.Clock.Elapsed.TotalMilliseconds;
+                Interlocked.Increment(ref Pieces);
+                break;
+            case PlayerEvent.PassageEnd:
+                watch.Done.TrySetResult(e.Turn!);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_hub is not null) await _hub.DisposeAsync();
+    }
+}

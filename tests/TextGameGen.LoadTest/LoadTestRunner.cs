@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace TextGameGen.LoadTest;
+
+/// <summary>
+/// Runs N simulated players against a game server: they join over a ramp-up, then each sends its actions, one at a
+/// time, waiting for the passage and a short pause between them. Reports what the clients saw.
+/// </summary>
+public static class LoadTestRunner
+{
+    private static readonly string[] s_actions =
+    [
+        "do open the old door", "say hello, is anyone there?", "do light the lantern", "look", "do search the room",
+        "say I am looking for work", "continue", "do climb the stairs", "inventory",
+    ];
+
+    public static async Task<LoadTestReport> RunAsync(Uri server, LoadTestOptions options, CancellationToken cancellationToken = default)
+    {
+        var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(server, $"load{i}")).ToList();
+        int sent = 0, acknowledged = 0, complete = 0, lost = 0;
+        var errors = new List<string>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await Task.WhenAll(clients.Select(async (client, i) =>
+            {
+                var random = new Random(options.Seed * 7919 + i);
+                await Task.Delay(options.RampUp * (i / (double)Math.Max(1, options.Clients)), cancellationToken);
+                try
+                {
+                    await client.ConnectAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    lock (errors) errors.Add($"load{i} connect: {ex.Message}");
+                    return;
+                }
+                for (int a = 0; a < options.ActionsPerClient; a++)
+                {
+                    var command = s_actions[random.Next(s_actions.Length)];
+                    Interlocked.Increment(ref sent);
+                    var (ack, done) = await client.ActAsync(command, options.PassageTimeout, cancellationToken);
+                    if (ack) Interlocked.Increment(ref acknowledged);
+                    if (done) Interlocked.Increment(ref complete);
+                    else if (ack) Interlocked.Increment(ref lost);
+                    await Task.Delay(options.Think * (1 + 0.5 * random.NextDouble()), cancellationToken);
+                }
+            }));
+        }
+        finally
+        {
+            clock.Stop();
+        }
+        var ack = clients.SelectMany(c => c.AckMs).ToList();
+        var first = clients.SelectMany(c => c.FirstTokenMs).ToList();
+        errors.AddRange(clients.SelectMany(c => c.Errors));
+        int disconnectsBeforeEnd = clients.Sum(c => c.Disconnects);
+        foreach (var c in clients) await c.DisposeAsync();
+        return new LoadTestReport(options.Clients, sent, acknowledged, complete, lost, errors.Count, disconnectsBeforeEnd,
+            LoadTestReport.Percentile(ack, 50), LoadTestReport.Percentile(ack, 99), ack.Count > 0 ? ack.Max() : double.NaN,
+            LoadTestReport.Percentile(first, 50), LoadTestReport.Percentile(first, 99),
+            clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)]);
+    }
+}

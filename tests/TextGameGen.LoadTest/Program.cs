@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using TextGameGen.LoadTest;
+using TextGameGen.WebFront.Hosting;
+
+// tgg-load: N SignalR players against a game server (--url), or against one started here in embedded mode.
+var url = new Option<string?>("--url") { Description = "A running game server; omitted: start one in this process (embedded, bundled model)" };
+var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 200, Description = "Simulated players" };
+var actions = new Option<int>("--actions") { DefaultValueFactory = _ => 5, Description = "Actions per player" };
+var think = new Option<double>("--think-seconds") { DefaultValueFactory = _ => 3, Description = "Pause between a passage and the next action (plus up to half again)" };
+var rampUp = new Option<double>("--ramp-up-seconds") { DefaultValueFactory = _ => 10, Description = "Players join over this long" };
+var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
+{
+    url, clients, actions, think, rampUp, json,
+};
+root.SetAction(async (parse, cancel) =>
+{
+    var options = new LoadTestOptions
+    {
+        Clients = parse.GetValue(clients),
+        ActionsPerClient = parse.GetValue(actions),
+        Think = TimeSpan.FromSeconds(parse.GetValue(think)),
+        RampUp = TimeSpan.FromSeconds(parse.GetValue(rampUp)),
+    };
+    if (options.Clients < 1 || options.ActionsPerClient < 1)
+    {
+        Console.Error.WriteLine("error: --clients and --actions must be at least 1");
+        return 2;
+    }
+    WebApplication? app = null;
+    Uri server;
+    if (parse.GetValue(url) is { } given)
+    {
+        server = new Uri(given);
+    }
+    else
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"tgg-load-{Guid.NewGuid():N}.db");
+        app = GameServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--TextGameGen:Storage:Database={db}",
+            "--TextGameGen:Hosting:GmKey=load-test", $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}", $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}"]);
+        await app.StartAsync(cancel);
+        server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Console.WriteLine($"server started in this process at {server} (embedded silo, database {db})");
+    }
+    Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, machine: {Environment.ProcessorCount} cores");
+    var report = await LoadTestRunner.RunAsync(server, options, cancel);
+    Console.WriteLine(report);
+    if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), cancel);
+    if (app is not null) await app.StopAsync(CancellationToken.None);
+    return report.PassagesLost == 0 && report.Errors == 0 ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();
