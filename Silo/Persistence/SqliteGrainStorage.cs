@@ -13,7 +13,12 @@ namespace TextGameGen.Silo.Persistence;
 /// </summary>
 public sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    /// <summary>Web defaults, enums by name, and text kept readable in the database (it is never embedded in a page).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

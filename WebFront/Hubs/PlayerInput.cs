@@ -12,7 +12,7 @@ public static class PlayerInput
 {
     public static string Normalize(string text, bool keepLineBreaks = false)
     {
-        var nfc = text.IsNormalized(NormalizationForm.FormC) ? text : SafeNormalize(text);
+        var nfc = SafeNormalize(text);
         var sb = new StringBuilder(nfc.Length);
         bool pendingSpace = false, pendingBreak = false;
         for (int i = 0; i < nfc.Length; i++)

@@ -41,7 +41,8 @@ public sealed class GameGrainTests : IAsyncLifetime
         Assert.Equal("test-v1", turn.ModelVersion);
         Assert.NotNull(turn.Seed);
         Assert.Equal("<|action|>", turn.PassageTag);
-        Assert.Contains(turn.Text, await StoredStateOf("alice")); // the finished passage is stored too
+        var stored = System.Text.Json.JsonSerializer.Deserialize<PlayerState>(await StoredStateOf("alice"), TextGameGen.Silo.Persistence.SqliteGrainStorage.Json)!;
+        Assert.Equal(turn.Text, stored.Turns.Single().Text); // the finished passage is stored too
     }
 
     [Fact]

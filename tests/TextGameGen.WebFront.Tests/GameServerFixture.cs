@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using TextGameGen.WebFront.Hosting;
+
+namespace TextGameGen.WebFront.Tests;
+
+/// <summary>
+/// The real game server (Kestrel on a free loopback port, embedded silo, SQLite file, a test model) for a test class.
+/// </summary>
+public abstract class GameServerFixture : IAsyncLifetime
+{
+    public const string GmKeyValue = "test-gm-key";
+
+    public WebApplication App { get; private set; } = null!;
+    public Uri Address { get; private set; } = null!;
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "tgg-tests", $"web-{Guid.NewGuid():N}.db");
+
+    protected abstract string ModelPath { get; }
+
+    /// <summary>Extra configuration, as command-line arguments.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public async Task InitializeAsync()
+    {
+        var model = ModelPath;
+        App = GameServer.Build([
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans=Error",
+            $"--TextGameGen:Storage:Database={DatabasePath}",
+            $"--TextGameGen:Hosting:GmKey={GmKeyValue}",
+            $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}",
+            $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
+            $"--TextGameGen:Inference:Generators:default={model}",
+            .. ExtraArguments,
+        ]);
+        await App.StartAsync();
+        Address = new Uri(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>A server with the tiny random model: fast passages for hub and load tests.</summary>
+public sealed class TinyGameServer : GameServerFixture
+{
+    protected override string ModelPath => TestModels.TinyRandom;
+}
+
+/// <summary>A server whose model writes markup, sampled greedily: for the browser tests.</summary>
+public sealed class HostileGameServer : GameServerFixture
+{
+    protected override string ModelPath => TestModels.Hostile;
+    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:PassageTokens=30"];
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using TextGameGen.Grains.Game;
+using TextGameGen.WebFront.Auth;
+using TextGameGen.WebFront.Hubs;
+
+namespace TextGameGen.WebFront.Tests;
+
+/// <summary>The hub over real SignalR connections to the real server (embedded silo, SQLite, tiny model).</summary>
+public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServer>
+{
+    /// <summary>Every GM method with valid arguments (the player id is filled in per test).</summary>
+    private static readonly (string Method, object?[] Args)[] s_gmCalls =
+    [
+        ("GmEvent", ["A storm rolls in."]),
+        ("GmAnnounce", ["The inn closes at midnight."]),
+        ("GmCreateRoom", ["old-mill", "The Old Mill", "Flour dust everywhere.", "south=square", "sack", "miller"]),
+        ("GmDescribeRoom", ["old-mill", "A quiet mill by the stream."]),
+        ("GmRemovePlayer", ["p-nobody"]),
+        ("GmPlayers", []),
+        ("GmRooms", []),
+        ("GmPlayerContext", ["p-nobody"]),
+    ];
+
+    [Fact]
+    public void The_authorization_matrix_covers_every_GM_method_and_each_requires_the_GM_role()
+    {
+        var gmMethods = typeof(GameHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.Name.StartsWith("Gm", StringComparison.Ordinal)).ToList();
+        Assert.Equal(gmMethods.Select(m => m.Name).Order(), s_gmCalls.Select(c => c.Method).Order());
+        Assert.All(gmMethods, m => Assert.Equal(SignInEndpoints.GmRole, m.GetCustomAttribute<AuthorizeAttribute>()?.Roles));
+        Assert.NotNull(typeof(GameHub).GetCustomAttribute<AuthorizeAttribute>()); // and the whole hub needs sign-in
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_cannot_connect_at_all()
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(server.Address, "/hub")).Build();
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Players_are_refused_every_GM_method_and_GMs_may_call_them_all()
+    {
+        await using var player = await TestPlayer.ConnectAsync(server.Address, "Pia");
+        await player.JoinAsync();
+        foreach (var (method, args) in s_gmCalls)
+        {
+            var ex = await Assert.ThrowsAsync<HubException>(() => player.Hub.InvokeCoreAsync<object?>(method, args));
+            Assert.Contains("unauthorized", ex.Message, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.DoesNotContain(player.Events, e => e.Kind is PlayerEvent.World or PlayerEvent.Announcement); // nothing happened
+
+        await using var gm = await TestPlayer.ConnectAsync(server.Address, "Gwen", TestGameKeys.Gm);
+        await gm.JoinAsync();
+        foreach (var (method, args) in s_gmCalls) await gm.Hub.InvokeCoreAsync<object?>(method, args);
+        Assert.Contains("old-mill", await gm.Hub.InvokeAsync<string[]>("GmRooms"));
+        await TestPlayer.Until(() => player.Events.Any(e => e.Kind == PlayerEvent.World && e.Text == "A storm rolls in."), "the player got the GM's event");
+    }
+
+    [Fact]
+    public async Task A_wrong_GM_key_is_refused_at_sign_in()
+    {
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var response = await http.PostAsync("/api/signin", JsonContent.Create(new { name = "Mallory", gmKey = "guess" }));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("Wrong game-master key", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_player_acts_only_on_their_own_story_and_text_is_normalised_before_the_grain()
+    {
+        await using var a = await TestPlayer.ConnectAsync(server.Address, "Abe");
+        await using var b = await TestPlayer.ConnectAsync(server.Address, "Bea");
+        await a.JoinAsync();
+        await b.JoinAsync();
+        var ack = await a.ActAsync("n1", "do\u00A0open\u200B the\u202E door\u0007 e\u0301\U000E0041");
+        Assert.True(ack.Accepted, ack.Error);
+        Assert.Equal("do open the door é", ack.Turn!.PlayerText);
+        await a.PassageAsync("n1");
+        Assert.Contains((await a.Hub.InvokeAsync<PlayerView>("View")).Story, t => t.Id == "n1");
+        Assert.DoesNotContain((await b.Hub.InvokeAsync<PlayerView>("View")).Story, t => t.Id == "n1");
+    }
+
+    [Fact]
+    public async Task Oversize_and_malformed_input_gets_a_clear_error_and_loses_nothing()
+    {
+        await using var p = await TestPlayer.ConnectAsync(server.Address, "Olga");
+        await p.JoinAsync();
+        Assert.True((await p.ActAsync("ok-1", "do sit down")).Accepted);
+
+        var tooLong = await Assert.ThrowsAsync<HubException>(() => p.ActAsync("big", "say " + new string('x', 600)));
+        Assert.Contains("the most is 500", tooLong.Message);
+        var unknown = await p.ActAsync("u-1", "teleport home");
+        Assert.False(unknown.Accepted);
+        Assert.Contains("Unknown command", unknown.Error);
+        var empty = await Assert.ThrowsAsync<HubException>(() => p.ActAsync("e-1", "\u200B\u0007 "));
+        Assert.Contains("empty", empty.Message);
+
+        // A message over the hub's limit closes that connection; the player's acknowledged turns are all still there.
+        await Assert.ThrowsAnyAsync<Exception>(() => p.ActAsync("huge", new string('y', GameHub.MaxMessageBytes + 100)));
+        await using var again = await p.NewConnectionAsync();
+        var view = await again.InvokeAsync<PlayerView>("Join");
+        Assert.Equal(["ok-1"], view.Story.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Too_many_calls_are_refused_by_the_rate_limit_with_a_clear_message()
+    {
+        await using var p = await TestPlayer.ConnectAsync(server.Address, "Rapid");
+        await p.JoinAsync();
+        var results = await Task.WhenAll(Enumerable.Range(0, RateLimitFilter.Burst + 15).Select(async _ =>
+        {
+            try
+            {
+                await p.Hub.InvokeAsync<PlayerView>("View");
+                return "ok";
+            }
+            catch (HubException ex)
+            {
+                return ex.Message;
+            }
+        }));
+        Assert.Contains(results, r => r.Contains("Slow down"));
+        Assert.True(results.Count(r => r == "ok") >= RateLimitFilter.Burst - 1);
+    }
+
+    [Fact]
+    public async Task A_disconnect_mid_passage_loses_nothing_and_the_next_join_fetches_it()
+    {
+        var p = await TestPlayer.ConnectAsync(server.Address, "Dora");
+        await p.JoinAsync();
+        Assert.True((await p.ActAsync("d-1", "do run for the gate")).Accepted);
+        await p.DisposeAsync(); // gone before the passage is written
+
+        await using var back = await p.NewConnectionAsync();
+        PlayerView view = null!;
+        await TestPlayer.Until(() =>
+        {
+            view = back.InvokeAsync<PlayerView>("Join").Result;
+            return view.Story.Single(t => t.Id == "d-1").Status == PassageStatus.Complete;
+        }, "the passage finished while nobody was connected");
+        Assert.NotEmpty(view.Story.Single(t => t.Id == "d-1").Text);
+    }
+
+    [Fact]
+    public async Task The_same_turn_id_sent_twice_after_a_reconnect_is_applied_once()
+    {
+        await using var p = await TestPlayer.ConnectAsync(server.Address, "Ida");
+        await p.JoinAsync();
+        var first = await p.ActAsync("same-1", "do knock");
+        await using var second = await p.NewConnectionAsync();
+        var again = await second.InvokeAsync<TurnAck>("Act", "same-1", "do knock");
+        Assert.True(again.Duplicate);
+        Assert.Equal(first.Seq, again.Seq);
+        Assert.Single((await second.InvokeAsync<PlayerView>("View")).Story, t => t.Id == "same-1");
+    }
+
+    [Fact]
+    public async Task The_model_test_pane_streams_raw_output()
+    {
+        await using var p = await TestPlayer.ConnectAsync(server.Address, "Tess");
+        var pieces = new List<string>();
+        await foreach (var piece in p.Hub.StreamAsync<string>("TestPrompt", "<|action|>The door", 0.8f, 8, 3)) pieces.Add(piece);
+        Assert.InRange(pieces.Count, 1, 8);
+    }
+}
+
+internal static class TestGameKeys
+{
+    public const string Gm = GameServerFixture.GmKeyValue;
+}

@@ -1,0 +1,27 @@
+using TextGameGen.LoadTest;
+using Xunit.Abstractions;
+
+namespace TextGameGen.WebFront.Tests;
+
+public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper output) : IClassFixture<TinyGameServer>
+{
+    [Fact]
+    public async Task Fifty_clients_times_five_actions_every_action_acknowledged_every_passage_complete_nothing_lost()
+    {
+        var report = await LoadTestRunner.RunAsync(server.Address, new LoadTestOptions
+        {
+            Clients = 50,
+            ActionsPerClient = 5,
+            Think = TimeSpan.FromMilliseconds(100),
+            RampUp = TimeSpan.FromSeconds(1),
+        });
+        output.WriteLine(report.ToString());
+        Assert.Equal(250, report.ActionsSent);
+        Assert.Equal(250, report.Acknowledged);
+        Assert.Equal(250, report.PassagesComplete);
+        Assert.Equal(0, report.PassagesLost);
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(0, report.Disconnects);
+        Assert.True(report.TokensReceived > 0);
+    }
+}
