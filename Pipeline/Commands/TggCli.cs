@@ -15,5 +15,6 @@ public static class TggCli
         RegistryCommands.Create(),
         PipelineCommand.Create(),
         BenchCommands.Create(),
+        FeedbackCommands.Create(),
     };
 }

@@ -66,8 +66,9 @@ async function join() {
   renderView(view);
 }
 
+// Room, inventory and quests again; the story pane keeps what it shows (others' actions are not stored).
 async function refreshView() {
-  renderView(await connection.invoke("View"));
+  renderView(await connection.invoke("View"), false);
 }
 
 async function resendPending() {
@@ -101,7 +102,7 @@ async function send(turnId, command) {
   }
   pending.delete(turnId);
   if (!ack.accepted) { $("command-error").textContent = ack.error; return; }
-  if (ack.turn && (ack.turn.kind === "undo" || ack.turn.kind === "retry")) await refreshView();
+  if (ack.turn && (ack.turn.kind === "undo" || ack.turn.kind === "retry")) renderView(await connection.invoke("View"));
   else if (ack.turn) upsertTurn(ack.turn);
   if (ack.turn && (ack.turn.kind === "go" || ack.turn.kind === "take" || ack.turn.kind === "drop")) await refreshView();
 }
@@ -168,10 +169,11 @@ function onEvent(e) {
 
 // ---------- rendering (textContent only) ----------
 
-function renderView(view) {
-  const story = $("story");
-  story.replaceChildren();
-  for (const t of view.story) upsertTurn(t);
+function renderView(view, withStory = true) {
+  if (withStory) {
+    $("story").replaceChildren();
+    for (const t of view.story) upsertTurn(t);
+  }
   renderRoom(view.room);
   $("inventory").textContent = view.inventory.length ? view.inventory.join(", ") : "nothing";
   const quests = $("quests");
@@ -244,7 +246,7 @@ function renderRating(el, t) {
   const rate = el.querySelector(".rate");
   rate.replaceChildren();
   if (!t.hasPassage || t.status !== "Complete") return;
-  for (const [value, label] of [[1, "👍"], [-1, "👎"]]) {
+  for (const [value, label] of [[1, "▲ good"], [-1, "▼ bad"]]) {
     const b = document.createElement("button");
     b.type = "button";
     b.textContent = label;

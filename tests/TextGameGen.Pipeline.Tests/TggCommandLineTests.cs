@@ -139,4 +139,43 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.NotEqual(0, result.Exit);
         Assert.Contains("--shape", result.Err);
     }
+
+    [Fact]
+    public async Task FeedbackExportWritesEveryRatingAndTheLikedPassagesAsCorpusInput()
+    {
+        var db = Path.Combine(_dir, "game.db");
+        var store = new TextGameGen.Silo.Persistence.SqliteFeedbackStore(new TextGameGen.Silo.Persistence.SqliteDatabase(db));
+        var sampler = new TextGameGen.Grains.StorySampler { Temperature = 0.7f };
+        TextGameGen.Grains.Game.PassageFeedback F(string turn, int rating, string tag, string text) =>
+            new("p-1", turn, rating, rating < 0 ? "dull" : "", "do", tag, text, "fantasy/v1", sampler, 42, DateTimeOffset.UtcNow);
+        await store.AddAsync(F("t1", 1, "<|action|>", "The door swings open onto a moonlit garden."));
+        await store.AddAsync(F("t2", 1, "<|dialogue|>", "Welcome, traveller, to the Prancing Goat."));
+        await store.AddAsync(F("t3", 1, "<|quest|>", "Bring me three wolf pelts before the moon is full."));
+        await store.AddAsync(F("t4", -1, "<|action|>", "The the the the."));
+        await store.AddAsync(F("t5", 1, "<|action|>", "A first opinion."));
+        await store.AddAsync(F("t5", -1, "<|action|>", "A first opinion.")); // changed their mind: only the latest counts
+
+        var outDir = Path.Combine(_dir, "feedback");
+        var export = await Tgg("feedback", "export", "--db", db, "--out", outDir);
+        Assert.Equal(0, export.Exit);
+        Assert.Contains("5 ratings (3 up, 2 down; 1 quest lines)", export.Out);
+        var jsonl = File.ReadAllLines(Path.Combine(outDir, "feedback.jsonl"));
+        Assert.Equal(5, jsonl.Length);
+        Assert.Contains("\"modelVersion\":\"fantasy/v1\"", jsonl[0]);
+        Assert.Contains("\"seed\":42", jsonl[0]);
+        Assert.Contains("\"temperature\":0.7", jsonl[0]);
+
+        var corpus = Path.Combine(_dir, "corpus");
+        var built = await Tgg("corpus", "build", "--input", Path.Combine(outDir, "liked.txt"), Path.Combine(outDir, "liked-quests.tsv"), "--out", corpus, "--split", "100,0,0");
+        Assert.Equal(0, built.Exit);
+        var lines = File.ReadAllLines(Path.Combine(corpus, "train.txt"));
+        Assert.Contains("<|action|>The door swings open onto a moonlit garden.<|endoftext|>", lines);
+        Assert.Contains(lines, l => l.StartsWith("<|dialogue|>") && l.Contains("Prancing Goat"));
+        Assert.Contains("<|quest|>Bring me three wolf pelts before the moon is full.<|endoftext|>", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("The the the") || l.Contains("A first opinion"));
+
+        var missing = await Tgg("feedback", "export", "--db", Path.Combine(_dir, "none.db"), "--out", outDir);
+        Assert.Equal(2, missing.Exit);
+        Assert.StartsWith("error: No game database", missing.Err);
+    }
 }

@@ -26,7 +26,7 @@ public static class TestModels
         var line = StoryTokens.Action + HostilePassage + StoryTokens.EndOfText;
         var ids = StoryTokenizer.Shared.Encode(string.Concat(Enumerable.Repeat(line, 40)));
         var model = new TrainingModel(Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed: 5));
-        const int b = 4, t = 32, steps = 150;
+        const int b = 4, t = 32, steps = 200;
         var optimizer = new AdamW(model, new TrainingSettings { LearningRate = 1e-2f, WarmupSteps = 10, TotalSteps = steps, WeightDecay = 0 });
         var random = new Random(3);
         var inputs = new int[b * t];
