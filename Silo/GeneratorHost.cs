@@ -25,7 +25,7 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
     {
         var o = options.Value;
         var dir = ModelDirectory.Open(modelPath);
-        var session = Gpt2Session.Open(dir.ModelPath, new SessionSettings { Device = SessionSettings.ParseDevice(o.Device) }, m => LogDeviceFallback(logger, m));
+        var session = Gpt2Session.Open(dir.ModelPath, new SessionSettings { Device = SessionSettings.ParseDevice(o.Device), IntraOpThreads = o.IntraOpThreads, Nice = o.Nice }, m => LogDeviceFallback(logger, m));
         var scheduler = new GenerationScheduler(session, StoryTokenizer.Shared, new SchedulerOptions
         {
             Mode = o.Mode,
@@ -34,6 +34,7 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
             MaxPrefillTokensPerStep = o.MaxPrefillTokensPerStep,
             MaxKvTokens = o.MaxKvTokens,
             ContextLength = dir.Config.Context,
+            LoopNice = o.Nice,
         });
         _sessions[scheduler] = session;
         var previous = catalog.Set(name, scheduler, version);

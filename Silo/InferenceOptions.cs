@@ -34,6 +34,15 @@ public sealed class InferenceOptions
     [Required, RegularExpression("(?i)^(cpu|cuda|gpu)$", ErrorMessage = "Device must be cpu or cuda.")]
     public string Device { get; set; } = "cpu";
 
+    /// <summary>ONNX Runtime's threads per forward pass; 0: one per core. Fewer leaves cores to the game server in the same process.</summary>
+    [Range(0, 1024)] public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Linux nice value of the model's threads (decode loop and ONNX Runtime workers): 10 by default, so the server's
+    /// short work (acknowledging turns, pushing messages) runs first and the model gets the cores whenever it is idle.
+    /// </summary>
+    [Range(0, 19)] public int Nice { get; set; } = 10;
+
     [Range(1, 1024)] public int MaxBatchSize { get; set; } = 32;
     [Range(0, 100_000)] public int MaxQueueLength { get; set; } = 256;
     [Range(1, 1 << 20)] public int MaxPrefillTokensPerStep { get; set; } = 512;

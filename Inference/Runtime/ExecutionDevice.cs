@@ -29,6 +29,12 @@ public sealed record SessionSettings
     /// </summary>
     public bool AllowSpinning { get; init; } = Environment.GetEnvironmentVariable("TGG_ORT_SPIN") == "1";
 
+    /// <summary>
+    /// Linux nice value for ONNX Runtime's worker threads (0 normal; 10 lets a game server in the same process take the
+    /// cores first). See <see cref="ThreadNiceness"/>.
+    /// </summary>
+    public int Nice { get; init; }
+
     public static SessionSettings Default { get; } = new();
 
     public static ExecutionDevice ParseDevice(string value) => value.ToLowerInvariant() switch

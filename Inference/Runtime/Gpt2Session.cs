@@ -73,7 +73,7 @@ public sealed class Gpt2Session : IDisposable
                 device = ExecutionDevice.Cpu;
             }
         }
-        var session = new Gpt2Session(open(options), device);
+        var session = new Gpt2Session(ThreadNiceness.CreateOnNicedThread(settings.Nice, () => open(options)), device);
         if (settings.DeviceResidentCache ?? device == ExecutionDevice.Cuda)
         {
             session._cacheAllocator = device == ExecutionDevice.Cuda

@@ -121,7 +121,7 @@ public sealed partial class GenerationScheduler
         {
             int chunk = Math.Min(budget - used, r.Prompt.Length - r.PrefilledTokens);
             if (chunk <= 0) break;
-            var logits = new float[_session.VocabularySize];
+            var logits = LogitsBuffer(1);
             try
             {
                 _session.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
@@ -139,7 +139,7 @@ public sealed partial class GenerationScheduler
             _prefilling.Remove(r);
             var cache = r.PartialCache!;
             r.PartialCache = null;
-            if (r.Accept(logits, _options.ContextLength, Metrics)) cache.Dispose();
+            if (r.Accept(logits.AsSpan(0, _session.VocabularySize), _options.ContextLength, Metrics)) cache.Dispose();
             else Join(cache, [r]);
         }
         return used;
@@ -170,7 +170,7 @@ public sealed partial class GenerationScheduler
             r.PrefillStartedAt = Stopwatch.GetTimestamp();
             Metrics.QueueTime.Record(r.MillisecondsSinceSubmit);
         }
-        var logits = new float[batch.Count * _session.VocabularySize];
+        var logits = LogitsBuffer(batch.Count);
         KvCache cache;
         try
         {
@@ -196,6 +196,18 @@ public sealed partial class GenerationScheduler
         Join(cache, batch);
     }
 
+    /// <summary>
+    /// The loop's one logits buffer, grown to <paramref name="rows"/> rows when needed: prefill, chunked prefill and
+    /// decode take turns on this thread and each reads its logits before the next runs, so one buffer serves them all
+    /// (a fresh array per prefill would be a large-object allocation each time, and gen-2 collections pause the server).
+    /// </summary>
+    private float[] LogitsBuffer(int rows)
+    {
+        int needed = rows * _session.VocabularySize;
+        if (_logits.Length < needed) _logits = new float[Math.Max(needed, _logits.Length * 2)];
+        return _logits;
+    }
+
     private void Join(KvCache cache, List<ScheduledRequest> requests)
     {
         if (_cache is null) _cache = cache;
@@ -208,7 +220,7 @@ public sealed partial class GenerationScheduler
     {
         var cache = _cache!;
         int rows = _running.Count, v = _session.VocabularySize;
-        if (_logits.Length < rows * v) _logits = new float[rows * v];
+        LogitsBuffer(rows);
         var tokens = new int[rows];
         for (int i = 0; i < rows; i++) tokens[i] = _running[i].LastToken;
         Metrics.BatchSize.Record(rows);

@@ -99,6 +99,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
 
     private void Loop()
     {
+        ThreadNiceness.SetCurrentThread(_options.LoopNice);
         while (!_stopping.IsCancellationRequested)
         {
             bool idle = _running.Count == 0 && _prefilling.Count == 0 && WaitingCount == 0;

@@ -48,6 +48,7 @@ public static partial class GameServer
             options.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
         });
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<GameMetrics>();
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSignalR(options =>
         {

@@ -15,7 +15,7 @@ namespace TextGameGen.WebFront.Hubs;
 /// client method "event".
 /// </summary>
 [Authorize]
-public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game) : Hub
+public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game, GameMetrics metrics) : Hub
 {
     public const string Path = "/hub";
     /// <summary>Largest message the hub accepts from a browser, in bytes.</summary>
@@ -40,7 +40,19 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     public Task<PlayerView> View() => Player.GetViewAsync();
 
     /// <summary>One command with the client's turn id; the answer comes once the turn is stored. The same id twice is applied once.</summary>
-    public Task<TurnAck> Act(string turnId, string command) => Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"));
+    public async Task<TurnAck> Act(string turnId, string command)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var ack = await Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"));
+        metrics.AckDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds, new KeyValuePair<string, object?>("accepted", ack.Accepted));
+        return ack;
+    }
+
+    public override Task OnConnectedAsync()
+    {
+        metrics.Connected();
+        return base.OnConnectedAsync();
+    }
 
     public Task<ContextView> GetContext() => Player.GetContextAsync();
 
@@ -65,6 +77,7 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.Disconnected();
         await relay.DisconnectAsync(PlayerId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }

@@ -21,7 +21,10 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
 
     public List<double> AckMs { get; } = [];
     public List<double> FirstTokenMs { get; } = [];
+    /// <summary>Messages that carried pieces of passages.</summary>
     public long Pieces;
+    /// <summary>Tokens of the passages that completed.</summary>
+    public long Tokens;
     public int Disconnects;
     public List<string> Errors { get; } = [];
 
@@ -30,6 +33,16 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
         public readonly Stopwatch Clock = Stopwatch.StartNew();
         public double? FirstPieceMs;
         public readonly TaskCompletionSource<StoryTurn> Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Forgets what was measured so far (after a warm-up).</summary>
+    public void ResetMeasurements()
+    {
+        lock (AckMs) AckMs.Clear();
+        lock (FirstTokenMs) FirstTokenMs.Clear();
+        lock (Errors) Errors.Clear();
+        Interlocked.Exchange(ref Pieces, 0);
+        Interlocked.Exchange(ref Tokens, 0);
     }
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
@@ -109,6 +122,7 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
                 Interlocked.Increment(ref Pieces);
                 break;
             case PlayerEvent.PassageEnd:
+                Interlocked.Add(ref Tokens, e.Turn!.TokenCount);
                 watch.Done.TrySetResult(e.Turn!);
                 break;
         }

@@ -12,4 +12,10 @@ public sealed record LoadTestOptions
     /// <summary>Clients join over this long rather than all at once.</summary>
     public TimeSpan RampUp { get; init; } = TimeSpan.FromSeconds(2);
     public int Seed { get; init; } = 1;
+    /// <summary>Actions each client sends first, all together, that are not counted (the server's code gets compiled and warm).</summary>
+    public int WarmupActions { get; init; }
+    /// <summary>Called when the counted part of the run starts (after joining and warm-up).</summary>
+    public Action? OnMeasuring { get; init; }
+    /// <summary>The commands clients pick from at random (default: a mix of story actions and game verbs).</summary>
+    public IReadOnlyList<string>? Commands { get; init; }
 }

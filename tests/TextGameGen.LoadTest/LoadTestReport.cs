@@ -18,6 +18,7 @@ public sealed record LoadTestReport(
     double FirstTokenP50Ms,
     double FirstTokenP99Ms,
     long TokensReceived,
+    long PieceMessages,
     double Seconds,
     IReadOnlyList<string> ErrorSamples)
 {
@@ -30,7 +31,7 @@ public sealed record LoadTestReport(
         sb.AppendLine(c, $"clients {Clients}, actions sent {ActionsSent}, acknowledged {Acknowledged}, passages complete {PassagesComplete}, lost {PassagesLost}, errors {Errors}, disconnects {Disconnects}");
         sb.AppendLine(c, $"acknowledgement ms: p50 {AckP50Ms:F2}, p99 {AckP99Ms:F2}, max {AckMaxMs:F2}");
         sb.AppendLine(c, $"time to first token (client-side) ms: p50 {FirstTokenP50Ms:F0}, p99 {FirstTokenP99Ms:F0}");
-        sb.Append(c, $"streamed pieces {TokensReceived} in {Seconds:F1} s = {TokensPerSecond:F1} tokens/s");
+        sb.Append(c, $"passage tokens {TokensReceived} in {Seconds:F1} s = {TokensPerSecond:F1} tokens/s, streamed in {PieceMessages} messages");
         foreach (var e in ErrorSamples) sb.AppendLine().Append("  error: ").Append(e);
         return sb.ToString();
     }

@@ -3,12 +3,12 @@ using System.Diagnostics;
 namespace TextGameGen.LoadTest;
 
 /// <summary>
-/// Runs N simulated players against a game server: they join over a ramp-up, then each sends its actions, one at a
-/// time, waiting for the passage and a short pause between them. Reports what the clients saw.
+/// Runs N simulated players against a game server: they all join over a ramp-up, then each sends its actions, one at
+/// a time, waiting for the passage and a pause between them. Reports what the clients saw while playing.
 /// </summary>
 public static class LoadTestRunner
 {
-    private static readonly string[] s_actions =
+    public static readonly string[] DefaultCommands =
     [
         "do open the old door", "say hello, is anyone there?", "do light the lantern", "look", "do search the room",
         "say I am looking for work", "continue", "do climb the stairs", "inventory",
@@ -22,22 +22,42 @@ public static class LoadTestRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            await Task.WhenAll(clients.Select(async (client, i) =>
+            // Everyone joins first (spread over the ramp-up), then the actions start, each client at a random offset
+            // within one think time: the figures are for players in the game, not for joining.
+            var connected = await Task.WhenAll(clients.Select(async (client, i) =>
             {
-                var random = new Random(options.Seed * 7919 + i);
                 await Task.Delay(options.RampUp * (i / (double)Math.Max(1, options.Clients)), cancellationToken);
                 try
                 {
                     await client.ConnectAsync(cancellationToken);
+                    return true;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     lock (errors) errors.Add($"load{i} connect: {ex.Message}");
-                    return;
+                    return false;
                 }
+            }));
+            if (options.WarmupActions > 0)
+            {
+                await Task.WhenAll(clients.Select(async (client, i) =>
+                {
+                    if (!connected[i]) return;
+                    for (int a = 0; a < options.WarmupActions; a++) await client.ActAsync("do warm up", options.PassageTimeout, cancellationToken);
+                }));
+                foreach (var client in clients) client.ResetMeasurements();
+            }
+            options.OnMeasuring?.Invoke();
+            clock.Restart();
+            await Task.WhenAll(clients.Select(async (client, i) =>
+            {
+                if (!connected[i]) return;
+                var random = new Random(options.Seed * 7919 + i);
+                await Task.Delay(options.Think * random.NextDouble(), cancellationToken);
                 for (int a = 0; a < options.ActionsPerClient; a++)
                 {
-                    var command = s_actions[random.Next(s_actions.Length)];
+                    var commands = options.Commands ?? DefaultCommands;
+                    var command = commands[random.Next(commands.Count)];
                     Interlocked.Increment(ref sent);
                     var (ack, done) = await client.ActAsync(command, options.PassageTimeout, cancellationToken);
                     if (ack) Interlocked.Increment(ref acknowledged);
@@ -59,6 +79,6 @@ public static class LoadTestRunner
         return new LoadTestReport(options.Clients, sent, acknowledged, complete, lost, errors.Count, disconnectsBeforeEnd,
             LoadTestReport.Percentile(ack, 50), LoadTestReport.Percentile(ack, 99), ack.Count > 0 ? ack.Max() : double.NaN,
             LoadTestReport.Percentile(first, 50), LoadTestReport.Percentile(first, 99),
-            clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)]);
+            clients.Sum(c => c.Tokens), clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)]);
     }
 }

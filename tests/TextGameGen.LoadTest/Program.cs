@@ -14,10 +14,13 @@ var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 200, Des
 var actions = new Option<int>("--actions") { DefaultValueFactory = _ => 5, Description = "Actions per player" };
 var think = new Option<double>("--think-seconds") { DefaultValueFactory = _ => 3, Description = "Pause between a passage and the next action (plus up to half again)" };
 var rampUp = new Option<double>("--ramp-up-seconds") { DefaultValueFactory = _ => 10, Description = "Players join over this long" };
+var commands = new Option<string?>("--commands") { Description = "Commands to pick from, separated by ';' (default: story actions and game verbs)" };
+var serverArgs = new Option<string[]>("--server-arg") { Description = "Configuration for the in-process server, e.g. --server-arg TextGameGen:Inference:IntraOpThreads=1", AllowMultipleArgumentsPerToken = false };
+var warmup = new Option<int>("--warmup-actions") { DefaultValueFactory = _ => 1, Description = "Actions per client sent first and not counted" };
 var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
 var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
 {
-    url, clients, actions, think, rampUp, json,
+    url, clients, actions, think, rampUp, commands, serverArgs, warmup, json,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -27,6 +30,8 @@ root.SetAction(async (parse, cancel) =>
         ActionsPerClient = parse.GetValue(actions),
         Think = TimeSpan.FromSeconds(parse.GetValue(think)),
         RampUp = TimeSpan.FromSeconds(parse.GetValue(rampUp)),
+        WarmupActions = parse.GetValue(warmup),
+        Commands = parse.GetValue(commands) is { } list ? list.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
     };
     if (options.Clients < 1 || options.ActionsPerClient < 1)
     {
@@ -43,14 +48,43 @@ root.SetAction(async (parse, cancel) =>
     {
         var db = Path.Combine(Path.GetTempPath(), $"tgg-load-{Guid.NewGuid():N}.db");
         app = GameServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--TextGameGen:Storage:Database={db}",
-            "--TextGameGen:Hosting:GmKey=load-test", $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}", $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}"]);
+            "--TextGameGen:Hosting:GmKey=load-test", $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}", $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
+            .. (parse.GetValue(serverArgs) ?? []).Select(a => "--" + a)]);
         await app.StartAsync(cancel);
         server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Console.WriteLine($"server started in this process at {server} (embedded silo, database {db})");
     }
-    Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, machine: {Environment.ProcessorCount} cores");
+    Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, commands: {string.Join("; ", options.Commands ?? LoadTestRunner.DefaultCommands)}, machine: {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
+    using var serverSide = app is null ? null : new ServerAckRecorder();
+    // With the server in another process, keep this process's own garbage collector out of the figures: its pauses
+    // (tens of milliseconds on two busy cores) would be counted as server latency. Reported either way.
+    bool noGc = false;
+    options = options with
+    {
+        OnMeasuring = () =>
+        {
+            serverSide?.Reset();
+            if (app is null)
+            {
+                try
+                {
+                    noGc = GC.TryStartNoGCRegion(240L << 20);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    noGc = false;
+                }
+            }
+        },
+    };
+    using var allocations = Environment.GetEnvironmentVariable("TGG_LOAD_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
     var report = await LoadTestRunner.RunAsync(server, options, cancel);
+    if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+    if (app is null) Console.WriteLine(noGc ? "load clients ran without garbage collection while measuring (a no-GC region)" : "load clients: no no-GC region (their GC pauses are in the figures)");
     Console.WriteLine(report);
+    if (serverSide is not null) Console.WriteLine(serverSide.Summary());
+    Console.WriteLine($"this process: GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, total GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20)} MiB");
+    if (allocations is not null) Console.WriteLine("allocations by type (sampled):\n" + allocations.Top(15));
     if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), cancel);
     if (app is not null) await app.StopAsync(CancellationToken.None);
     return report.PassagesLost == 0 && report.Errors == 0 ? 0 : 1;

@@ -57,5 +57,5 @@ public sealed class TinyGameServer : GameServerFixture
 public sealed class HostileGameServer : GameServerFixture
 {
     protected override string ModelPath => TestModels.Hostile;
-    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:PassageTokens=30"];
+    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:PassageTokens=30", "--TextGameGen:Game:StreamInterval=00:00:00"];
 }

@@ -50,6 +50,8 @@ public sealed class StoryTurn
     [Id(15)] public bool Hidden { get; set; }
     /// <summary>The player's rating: +1, -1 or 0 (none).</summary>
     [Id(16)] public int Rating { get; set; }
+    /// <summary>Tokens the model wrote for the final passage.</summary>
+    [Id(17)] public int TokenCount { get; set; }
 
     public bool HasPassage => PassageTag.Length > 0;
 

@@ -34,6 +34,12 @@ public sealed class GameOptions
     /// <summary>World events kept in each player's context.</summary>
     public int RecentWorldEvents { get; set; } = 3;
 
+    /// <summary>
+    /// Least time between two streamed pieces of a passage to one player (the first piece goes at once). Zero: a message
+    /// per token.
+    /// </summary>
+    public TimeSpan StreamInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a passage may wait and run before it is given up (the turn then shows the error; retry writes it again).</summary>
     public TimeSpan PassageDeadline { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -29,6 +29,9 @@ public sealed partial class PlayerGrain(
     private Task _worker = Task.CompletedTask;
     private (string TurnId, CancellationTokenSource Cancel)? _writing;
     private OrderedSender? _toFrontEnds;
+    private readonly StringBuilder _unsentDelta = new();
+    private string? _unsentDeltaTurn;
+    private long _lastDeltaSent;
     private OrderedSender? _toRoom;
 
     private GameOptions Options => options.Value;
@@ -416,16 +419,18 @@ public sealed partial class PlayerGrain(
         {
             Notify(new PlayerEvent(PlayerEvent.PassageStart, PlayerId, turn.Id, Turn: turn.Clone()));
             var text = new StringBuilder();
+            int tokens = 0;
             GenerationChunk? last = null;
             try
             {
                 var request = new GenerationRequest(context.Prompt, sampler, Deadline: Options.PassageDeadline, Generator: Options.Generator);
                 await foreach (var chunk in Generation.GenerateAsync(request, cancel.Token))
                 {
+                    tokens += chunk.TokenCount;
                     if (chunk.Text.Length > 0)
                     {
                         text.Append(chunk.Text);
-                        Notify(new PlayerEvent(PlayerEvent.PassageDelta, PlayerId, turn.Id, chunk.Text));
+                        NotifyDelta(turn.Id, chunk.Text);
                     }
                     if (chunk.IsFinal) last = chunk;
                 }
@@ -437,6 +442,7 @@ public sealed partial class PlayerGrain(
             turn.Sampler = sampler;
             turn.Seed = seed;
             turn.ModelVersion = last?.ModelVersion;
+            turn.TokenCount = tokens;
             if (last?.Outcome != "completed")
             {
                 turn.Status = last?.Outcome == "cancelled" || cancel.IsCancellationRequested ? PassageStatus.Cancelled : PassageStatus.Failed;
@@ -508,6 +514,32 @@ public sealed partial class PlayerGrain(
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Queues a piece of a passage. The first piece goes out at once; later ones are sent at most every
+    /// <see cref="GameOptions.StreamInterval"/>, joined together, and pieces that arrive while one waits are added to
+    /// it: a passage reaches the browser as a few messages a second rather than one per token, which keeps the server's
+    /// message load (and so its acknowledgement times) down when many players are reading at once.
+    /// </summary>
+    private void NotifyDelta(string turnId, string text)
+    {
+        if (_unsentDeltaTurn == turnId)
+        {
+            _unsentDelta.Append(text);
+            return;
+        }
+        _unsentDeltaTurn = turnId;
+        _unsentDelta.Clear().Append(text);
+        _toFrontEnds!.Enqueue(async () =>
+        {
+            var wait = Options.StreamInterval - System.Diagnostics.Stopwatch.GetElapsedTime(_lastDeltaSent);
+            if (wait > TimeSpan.Zero && _lastDeltaSent != 0) await Task.Delay(wait);
+            var e = new PlayerEvent(PlayerEvent.PassageDelta, PlayerId, _unsentDeltaTurn, _unsentDelta.ToString());
+            _unsentDeltaTurn = null;
+            _lastDeltaSent = System.Diagnostics.Stopwatch.GetTimestamp();
+            await _observers.Notify(o => o.OnEventAsync(e));
+        });
     }
 
     /// <summary>Queues an event for every subscribed front end; they receive this player's events in order.</summary>
