@@ -27,7 +27,7 @@ public sealed record GenerationRequest(
 }
 
 /// <summary>
-/// A piece of a streamed passage. The last chunk has <see cref="Outcome"/> set: completed, cancelled, busy,
+/// A piece of a streamed passage; <see cref="TokenCount"/> is the number of tokens generated so far. The last chunk has <see cref="Outcome"/> set: completed, cancelled, busy,
 /// timed_out or failed (with <see cref="Error"/>), and the model version that wrote the passage.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.GenerationChunk")]

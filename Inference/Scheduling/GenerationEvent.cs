@@ -22,7 +22,7 @@ public enum GenerationPriority
 }
 
 /// <summary>
-/// A piece of streamed text. The last event of a request has <see cref="Outcome"/> set (and, when completed,
+/// A piece of streamed text; <c>TokenCount</c> is the number of tokens generated so far. The last event of a request has <see cref="Outcome"/> set (and, when completed,
 /// <see cref="Finish"/>); <see cref="Error"/> explains a failure.
 /// </summary>
 public sealed record GenerationEvent(string Text, int TokenCount, GenerationOutcome? Outcome = null, FinishReason? Finish = null, string? Error = null)

@@ -426,7 +426,7 @@ public sealed partial class PlayerGrain(
                 var request = new GenerationRequest(context.Prompt, sampler, Deadline: Options.PassageDeadline, Generator: Options.Generator);
                 await foreach (var chunk in Generation.GenerateAsync(request, cancel.Token))
                 {
-                    tokens += chunk.TokenCount;
+                    tokens = chunk.TokenCount; // tokens generated so far
                     if (chunk.Text.Length > 0)
                     {
                         text.Append(chunk.Text);
