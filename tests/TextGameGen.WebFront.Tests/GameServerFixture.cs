@@ -59,3 +59,10 @@ public sealed class HostileGameServer : GameServerFixture
     protected override string ModelPath => TestModels.Hostile;
     protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:PassageTokens=30", "--TextGameGen:Game:StreamInterval=00:00:00"];
 }
+
+/// <summary>The markup-writing model sampled greedily with no repetition penalty: it writes the same passage every time.</summary>
+public sealed class RepeatingGameServer : GameServerFixture
+{
+    protected override string ModelPath => TestModels.Hostile;
+    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:Sampler:RepetitionPenalty=1", "--TextGameGen:Game:PassageTokens=30"];
+}

@@ -2,7 +2,7 @@ namespace TextGameGen.Grains.Game;
 
 /// <summary>
 /// Tells when a passage nearly repeats the previous one: the Dice similarity of their word bigrams (word unigrams
-/// for very short passages), case and punctuation ignored. 1 means the same words in the same order.
+/// for very short passages), case and punctuation ignored (punctuation separates words). 1 means the same words in the same order.
 /// </summary>
 public static class LoopGuard
 {
@@ -30,13 +30,20 @@ public static class LoopGuard
     public static bool IsRepeat(string passage, string previous, double threshold) =>
         previous.Length > 0 && passage.Length > 0 && Similarity(passage, previous) >= threshold;
 
+    /// <summary>Runs of letters and digits, lower-cased (punctuation and markup separate words).</summary>
     private static List<string> Words(string text)
     {
         var words = new List<string>();
-        foreach (var raw in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
         {
-            var w = new string(raw.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
-            if (w.Length > 0) words.Add(w);
+            bool inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0) start = i;
+            else if (!inWord && start >= 0)
+            {
+                words.Add(text[start..i].ToLowerInvariant());
+                start = -1;
+            }
         }
         return words;
     }
