@@ -39,13 +39,15 @@ public sealed record Gpt2Config(
     public static Gpt2Config Small124M => new(12, 12, 768, 1024, StoryVocabularySize);
     public static Gpt2Config Medium355M => new(24, 16, 1024, 1024, StoryVocabularySize);
 
-    /// <summary>Looks up a named shape: tiny, small-124M or medium-355M.</summary>
+    /// <summary>Looks up a named shape: tiny, small-124M, medium-355M, or layers x heads x width (e.g. 6x6x384, 1024 tokens of context).</summary>
     public static Gpt2Config FromShapeName(string name) => name.ToLowerInvariant() switch
     {
         "tiny" => Tiny,
         "small-124m" or "small" => Small124M,
         "medium-355m" or "medium" => Medium355M,
-        _ => throw new ArgumentException($"Unknown shape '{name}'. Known shapes: tiny, small-124M, medium-355M.", nameof(name)),
+        var custom when custom.Split('x') is [var l, var h, var w] && int.TryParse(l, out int layers) && int.TryParse(h, out int heads) && int.TryParse(w, out int width)
+            => new Gpt2Config(layers, heads, width, 1024, StoryVocabularySize),
+        _ => throw new ArgumentException($"Unknown shape '{name}'. Known shapes: tiny, small-124M, medium-355M, or LxHxW such as 6x6x384.", nameof(name)),
     };
 
     /// <summary>Refuses shapes that cannot be built.</summary>

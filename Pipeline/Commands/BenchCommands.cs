@@ -10,7 +10,35 @@ namespace TextGameGen.Pipeline.Commands;
 /// <summary><c>tgg bench ...</c>: benchmarks that print Markdown tables and write JSON.</summary>
 internal static class BenchCommands
 {
-    public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)") { DecodeCommand(), BenchGenerateCommand.Create() };
+    public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)") { DecodeCommand(), BenchGenerateCommand.Create(), TrainCommand() };
+
+    private static Command TrainCommand()
+    {
+        var shape = new Option<string>("--shape") { DefaultValueFactory = _ => "small-124M", Description = "tiny, small-124M, medium-355M or LxHxW (e.g. 6x6x384)" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 4 };
+        var seq = new Option<int>("--seq") { DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 8, Description = "timed steps (the median is reported)" };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 2, Description = "untimed steps first" };
+        var llmc = new Option<string?>("--llmc-files") { Description = "also write llm.c's model and token files at this shape into this folder, to time its train_gpt2 side by side" };
+        var json = new Option<string?>("--json") { Description = "write the result as JSON here" };
+        var command = new Command("train", "Time our trainer's steps (forward, backward, AdamW) at a shape, batch and sequence length") { shape, batch, seq, steps, warmup, llmc, json };
+        command.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var shapeName = parse.GetValue(shape)!;
+            if (parse.GetValue(llmc) is { } dir)
+            {
+                LlmcFiles.Write(dir, Gpt2Config.FromShapeName(shapeName), seed: 1);
+                Console.WriteLine($"wrote llm.c's gpt2_124M.bin and token files for {shapeName} to {dir}");
+            }
+            var result = TrainStepBenchmark.Run(shapeName, parse.GetValue(batch), parse.GetValue(seq), parse.GetValue(steps), parse.GetValue(warmup), seed: 1, Console.Error.WriteLine);
+            Console.WriteLine($"| shape | parameters | batch x seq | threads | median step | mean step | tokens/s | GFLOP/s |");
+            Console.WriteLine($"| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+            Console.WriteLine($"| {result.Shape} | {result.Parameters:N0} | {result.Batch} x {result.Sequence} | {result.Threads} | {result.MedianStepSeconds:F3} s | {result.MeanStepSeconds:F3} s | {result.TokensPerSecond:F1} | {result.GflopsPerSecond:F1} |");
+            if (parse.GetValue(json) is { } file) File.WriteAllText(file, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command DecodeCommand()
     {

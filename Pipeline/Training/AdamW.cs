@@ -35,28 +35,53 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
     /// <summary>Applies one update; returns the gradient norm before clipping.</summary>
     public double Update()
     {
-        double norm = Math.Sqrt(model.Gradients.Values.Sum(g => g.Sum(x => (double)x * x)));
+        var chunks = _chunks ??= Chunks();
+        var sums = new double[chunks.Length];
+        Parallel.For(0, chunks.Length, c =>
+        {
+            var (key, start, length, _) = chunks[c];
+            var g = model.Gradients[key].AsSpan(start, length);
+            sums[c] = Inference.Numerics.VectorMath.Dot(g, g);
+        });
+        double norm = Math.Sqrt(sums.Sum());
         float clip = norm > settings.GradientClip ? (float)(settings.GradientClip / norm) : 1f;
         float lr = settings.LearningRateAt(_step);
         _step++;
         float b1Correction = 1f - MathF.Pow(settings.Beta1, _step);
         float b2Correction = 1f - MathF.Pow(settings.Beta2, _step);
-        Parallel.ForEach(model.Parameters, kv =>
+        float beta1 = settings.Beta1, beta2 = settings.Beta2, epsilon = settings.Epsilon, weightDecay = settings.WeightDecay;
+        Parallel.For(0, chunks.Length, c =>
         {
-            var p = kv.Value;
-            var g = model.Gradients[kv.Key];
-            var m = _m[kv.Key];
-            var v = _v[kv.Key];
-            bool decay = kv.Key.EndsWith(".weight", StringComparison.Ordinal) && !kv.Key.Contains("ln_", StringComparison.Ordinal);
-            for (int i = 0; i < p.Length; i++)
+            var (key, start, length, decay) = chunks[c];
+            var p = model.Parameters[key];
+            var g = model.Gradients[key];
+            var m = _m[key];
+            var v = _v[key];
+            float wd = decay ? weightDecay : 0f;
+            for (int i = start; i < start + length; i++)
             {
                 float grad = g[i] * clip;
-                m[i] = settings.Beta1 * m[i] + (1 - settings.Beta1) * grad;
-                v[i] = settings.Beta2 * v[i] + (1 - settings.Beta2) * grad * grad;
-                float update = m[i] / b1Correction / (MathF.Sqrt(v[i] / b2Correction) + settings.Epsilon);
-                p[i] -= lr * (update + (decay ? settings.WeightDecay * p[i] : 0f));
+                m[i] = beta1 * m[i] + (1 - beta1) * grad;
+                v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+                float update = m[i] / b1Correction / (MathF.Sqrt(v[i] / b2Correction) + epsilon);
+                p[i] -= lr * (update + wd * p[i]);
             }
         });
         return norm;
+    }
+
+    private (string Key, int Start, int Length, bool Decay)[]? _chunks;
+
+    /// <summary>The parameters cut into pieces of at most 64K values, so the update spreads over every core even for the embedding.</summary>
+    private (string Key, int Start, int Length, bool Decay)[] Chunks()
+    {
+        const int Size = 1 << 16;
+        var list = new List<(string, int, int, bool)>();
+        foreach (var (key, values) in model.Parameters)
+        {
+            bool decay = key.EndsWith(".weight", StringComparison.Ordinal) && !key.Contains("ln_", StringComparison.Ordinal);
+            for (int start = 0; start < values.Length; start += Size) list.Add((key, start, Math.Min(Size, values.Length - start), decay));
+        }
+        return [.. list];
     }
 }

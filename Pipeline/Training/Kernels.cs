@@ -13,49 +13,33 @@ internal static class Kernels
     /// <summary>out[n, oc] = inp[n, ic] . weight[ic, oc] + bias[oc] (weights in Conv1D layout [in, out]).</summary>
     public static void MatMulForward(float[] output, float[] input, float[] weight, float[]? bias, int n, int ic, int oc)
     {
-        Parallel.For(0, n, row =>
+        for (int row = 0; row < n; row++)
         {
             var o = output.AsSpan(row * oc, oc);
             if (bias is null) o.Clear(); else bias.AsSpan().CopyTo(o);
-            for (int i = 0; i < ic; i++) Axpy(o, input[row * ic + i], weight.AsSpan(i * oc, oc));
-        });
+        }
+        Gemm.NN(output, input, weight, n, oc, ic);
     }
 
     /// <summary>The tied LM head: logits[n, v] = inp[n] . wte[v] (wte is [V, C]).</summary>
-    public static void LmHeadForward(float[] logits, float[] input, float[] wte, int n, int c, int vocab) =>
-        Parallel.For(0, n, row =>
-        {
-            var x = input.AsSpan(row * c, c);
-            for (int v = 0; v < vocab; v++) logits[(long)row * vocab + v] = Dot(x, wte.AsSpan(v * c, c));
-        });
+    public static void LmHeadForward(float[] logits, float[] input, float[] wte, int n, int c, int vocab)
+    {
+        Array.Clear(logits, 0, n * vocab);
+        Gemm.NT(logits, input, wte, n, vocab, c);
+    }
 
+    /// <summary>dinp += dlogits . wte; dwte += dlogits^T . inp.</summary>
     public static void LmHeadBackward(float[] dinp, float[] dwte, float[] dlogits, float[] input, float[] wte, int n, int c, int vocab)
     {
-        Parallel.For(0, n, row =>
-        {
-            var d = dinp.AsSpan(row * c, c);
-            for (int v = 0; v < vocab; v++) Axpy(d, dlogits[(long)row * vocab + v], wte.AsSpan(v * c, c));
-        });
-        Parallel.For(0, vocab, v =>
-        {
-            var dw = dwte.AsSpan(v * c, c);
-            for (int row = 0; row < n; row++) Axpy(dw, dlogits[(long)row * vocab + v], input.AsSpan(row * c, c));
-        });
+        Gemm.NN(dinp, dlogits, wte, n, c, vocab);
+        Gemm.TN(dwte, dlogits, input, vocab, c, n);
     }
 
     /// <summary>dinp += dout . weight^T; dweight += inp^T . dout; dbias += sum(dout).</summary>
     public static void MatMulBackward(float[] dinp, float[] dweight, float[]? dbias, float[] dout, float[] inp, float[] weight, int n, int ic, int oc)
     {
-        Parallel.For(0, n, row =>
-        {
-            var d = dout.AsSpan(row * oc, oc);
-            for (int i = 0; i < ic; i++) dinp[row * ic + i] += Dot(d, weight.AsSpan(i * oc, oc));
-        });
-        Parallel.For(0, ic, i =>
-        {
-            var dw = dweight.AsSpan(i * oc, oc);
-            for (int row = 0; row < n; row++) Axpy(dw, inp[row * ic + i], dout.AsSpan(row * oc, oc));
-        });
+        Gemm.NT(dinp, dout, weight, n, ic, oc);
+        Gemm.TN(dweight, inp, dout, ic, oc, n);
         if (dbias is not null)
             for (int row = 0; row < n; row++) Axpy(dbias, 1f, dout.AsSpan(row * oc, oc));
     }
