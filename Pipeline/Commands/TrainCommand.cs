@@ -24,20 +24,27 @@ internal static class TrainCommand
         var lr = new Option<float>("--lr") { DefaultValueFactory = _ => 3e-4f };
         var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var resume = new Option<string?>("--resume") { Description = "continue a run from its folder (checkpoint.safetensors + optimizer.safetensors): weights, optimizer moments, step and data position" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "write checkpoint.safetensors and optimizer.safetensors into --out every N steps (0: at the end only)" };
+        var runSteps = new Option<int>("--run-steps") { DefaultValueFactory = _ => 0, Description = "stop after this many steps in this invocation (checkpointed; continue with --resume)" };
         var command = new Command("train", "Train or fine-tune a GPT-2 model in C#, then export it through the ONNX writer")
         {
-            data, output, shape, init, heads, steps, batch, seq, lr, evalEvery, seed,
+            data, output, shape, init, heads, steps, batch, seq, lr, evalEvery, seed, resume, checkpointEvery, runSteps,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {
             string dataDir = parse.GetValue(data)!;
             foreach (var f in new[] { "train.txt", "dev.txt" })
                 if (!File.Exists(Path.Combine(dataDir, f))) throw new FileNotFoundException($"'{dataDir}' has no {f}; run tgg corpus build first.");
-            Gpt2Weights weights = (parse.GetValue(shape), parse.GetValue(init)) switch
+            string? resumeDir = parse.GetValue(resume);
+            if (resumeDir is not null && !File.Exists(Path.Combine(resumeDir, AdamW.StateFile)))
+                throw new FileNotFoundException($"'{resumeDir}' has no {AdamW.StateFile} to resume from.");
+            Gpt2Weights weights = (parse.GetValue(shape), parse.GetValue(init), resumeDir) switch
             {
-                ({ } s, null) => Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(s), parse.GetValue(seed)),
-                (null, { } path) => HuggingFaceGpt2Import.Import(path, parse.GetValue(heads)),
-                _ => throw new ArgumentException("Give exactly one of --shape (from scratch) or --init (from a checkpoint)."),
+                ({ } s, null, null) => Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(s), parse.GetValue(seed)),
+                (null, { } path, null) => HuggingFaceGpt2Import.Import(path, parse.GetValue(heads)),
+                (null, null, { } dir) => HuggingFaceGpt2Import.Import(Path.Combine(dir, "checkpoint.safetensors"), parse.GetValue(heads)),
+                _ => throw new ArgumentException("Give exactly one of --shape (from scratch), --init (from a checkpoint) or --resume (a run's folder)."),
             };
             int b = parse.GetValue(batch), t = Math.Min(parse.GetValue(seq), weights.Config.Context), total = parse.GetValue(steps);
             var model = new TrainingModel(weights);
@@ -45,24 +52,41 @@ internal static class TrainCommand
             var train = new TokenBatches(File.ReadLines(Path.Combine(dataDir, "train.txt")));
             var dev = new TokenBatches(File.ReadLines(Path.Combine(dataDir, "dev.txt")));
             Console.WriteLine($"training {weights.Config.ParameterCount:N0} parameters on {train.TokenCount:N0} tokens, batch {b} x {t}, {total} steps");
+            string outDir = parse.GetValue(output)!;
+            if (resumeDir is not null)
+            {
+                var state = optimizer.Load(Path.Combine(resumeDir, AdamW.StateFile));
+                train.Position = int.Parse(state["data_position"], System.Globalization.CultureInfo.InvariantCulture);
+                Console.WriteLine($"resuming at step {optimizer.Step + 1} of {total}");
+            }
+            void Checkpoint()
+            {
+                Directory.CreateDirectory(outDir);
+                var now = model.ToWeights();
+                // The shape, for --resume (the model's full config.json, written at the end, holds it too).
+                if (!File.Exists(Path.Combine(outDir, ModelDirectory.ConfigFile))) File.WriteAllText(Path.Combine(outDir, ModelDirectory.ConfigFile), now.Config.ToJson());
+                SafetensorsFile.Write(Path.Combine(outDir, "checkpoint.safetensors"), now.Tensors, new Dictionary<string, string> { ["steps"] = optimizer.Step.ToString() });
+                optimizer.Save(Path.Combine(outDir, AdamW.StateFile), new Dictionary<string, string> { ["data_position"] = train.Position.ToString() });
+            }
             var clock = Stopwatch.StartNew();
             double devLoss = double.NaN;
-            for (int step = 1; step <= total && !cancellationToken.IsCancellationRequested; step++)
+            int first = optimizer.Step + 1, stopAt = parse.GetValue(runSteps) > 0 ? Math.Min(total, optimizer.Step + parse.GetValue(runSteps)) : total;
+            for (int step = first; step <= stopAt && !cancellationToken.IsCancellationRequested; step++)
             {
                 var (x, y) = train.Next(b, t);
                 model.ZeroGradients();
                 double loss = model.Forward(x, y, b, t);
                 model.Backward();
                 double norm = optimizer.Update();
-                double perStep = clock.Elapsed.TotalSeconds / step;
+                double perStep = clock.Elapsed.TotalSeconds / (step - first + 1);
                 Console.WriteLine($"step {step}/{total} loss {loss:F4} grad-norm {norm:F2} {b * t / perStep:F0} tok/s, {TimeSpan.FromSeconds(perStep * (total - step)):mm\\:ss} left");
-                if (step % parse.GetValue(evalEvery) == 0 || step == total)
+                if (parse.GetValue(checkpointEvery) > 0 && step % parse.GetValue(checkpointEvery) == 0) Checkpoint();
+                if (step % parse.GetValue(evalEvery) == 0 || step == stopAt)
                 {
                     devLoss = dev.All(b, t).Select(d => model.Forward(d.Inputs, d.Targets, b, t)).DefaultIfEmpty(double.NaN).Average();
                     Console.WriteLine($"dev loss {devLoss:F4} (perplexity {Math.Exp(devLoss):F2})");
                 }
             }
-            string outDir = parse.GetValue(output)!;
             var trained = model.ToWeights();
             var source = new JsonObject
             {
@@ -71,7 +95,7 @@ internal static class TrainCommand
                 ["trainer_dev_loss"] = devLoss, ["seconds"] = clock.Elapsed.TotalSeconds,
             };
             ModelDirectory.Save(outDir, trained, OnnxExportOptions.Default, source);
-            SafetensorsFile.Write(Path.Combine(outDir, "checkpoint.safetensors"), trained.Tensors, new Dictionary<string, string> { ["steps"] = optimizer.Step.ToString() });
+            Checkpoint();
             Console.WriteLine($"wrote {outDir} (dev loss {devLoss:F4})");
             return 0;
         }));

@@ -32,6 +32,36 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
 
     public int Step => _step;
 
+    public const string StateFile = "optimizer.safetensors";
+
+    /// <summary>Writes the moments (m.NAME, v.NAME) and the step, with <paramref name="metadata"/>, so training can resume exactly.</summary>
+    public void Save(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        var tensors = new List<Inference.Model.NamedTensor>();
+        foreach (var (name, values) in model.Parameters)
+        {
+            tensors.Add(new Inference.Model.NamedTensor("m." + name, [values.Length], _m[name]));
+            tensors.Add(new Inference.Model.NamedTensor("v." + name, [values.Length], _v[name]));
+        }
+        var meta = new Dictionary<string, string>(metadata) { ["step"] = _step.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        Inference.Model.Safetensors.SafetensorsFile.Write(path, tensors, meta);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote; returns its metadata.</summary>
+    public IReadOnlyDictionary<string, string> Load(string path)
+    {
+        var tensors = Inference.Model.Safetensors.SafetensorsFile.Read(path, out var metadata).ToDictionary(t => t.Name);
+        foreach (var (name, values) in model.Parameters)
+        {
+            if (!tensors.TryGetValue("m." + name, out var m) || !tensors.TryGetValue("v." + name, out var v) || m.Data.Length != values.Length || v.Data.Length != values.Length)
+                throw new InvalidDataException($"'{path}' has no optimizer state for {name} of this shape.");
+            m.Data.CopyTo(_m[name], 0);
+            v.Data.CopyTo(_v[name], 0);
+        }
+        _step = int.Parse(metadata["step"], System.Globalization.CultureInfo.InvariantCulture);
+        return metadata;
+    }
+
     /// <summary>Applies one update; returns the gradient norm before clipping.</summary>
     public double Update()
     {

@@ -15,6 +15,13 @@ public sealed class TokenBatches
 
     public int TokenCount => _tokens.Length;
 
+    /// <summary>Where the next batch starts (kept in checkpoints, so a resumed run reads the same batches).</summary>
+    public int Position
+    {
+        get => _position;
+        set => _position = value >= 0 && value < Math.Max(1, _tokens.Length) ? value : throw new ArgumentOutOfRangeException(nameof(value));
+    }
+
     /// <summary>The next batch in order, wrapping around at the end of the data.</summary>
     public (int[] Inputs, int[] Targets) Next(int batch, int seq)
     {

@@ -178,4 +178,37 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Equal(2, missing.Exit);
         Assert.StartsWith("error: No game database", missing.Err);
     }
+
+    [Fact]
+    public async Task AnInterruptedRunResumedFromItsCheckpointEndsWhereAnUninterruptedRunEnds()
+    {
+        string book = Path.Combine(_dir, "book2.txt");
+        File.WriteAllText(book, string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The knight rode to castle {i}. \"Open the gate!\" cried the guard {i}.")));
+        string corpus = Path.Combine(_dir, "corpus2");
+        Assert.Equal(0, (await Tgg("corpus", "build", "--input", book, "--out", corpus, "--split", "80,10,10")).Exit);
+        string[] common = ["train", "--data", corpus, "--steps", "8", "--batch", "2", "--seq", "16", "--eval-every", "4", "--lr", "1e-3"];
+
+        string whole = Path.Combine(_dir, "whole"), parts = Path.Combine(_dir, "parts");
+        Assert.Equal(0, (await Tgg([.. common, "--shape", "tiny", "--out", whole])).Exit);
+        var first = await Tgg([.. common, "--shape", "tiny", "--out", parts, "--run-steps", "5"]);
+        Assert.Equal(0, first.Exit);
+        Assert.DoesNotContain("step 6/8", first.Out);
+        var second = await Tgg([.. common, "--resume", parts, "--out", parts]);
+        Assert.Equal(0, second.Exit);
+        Assert.Contains("resuming at step 6 of 8", second.Out);
+        Assert.DoesNotContain("step 5/8", second.Out);
+
+        var a = TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Read(Path.Combine(whole, "checkpoint.safetensors"), out var metaA);
+        var b = TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Read(Path.Combine(parts, "checkpoint.safetensors"), out var metaB);
+        Assert.Equal("8", metaA["steps"]);
+        Assert.Equal("8", metaB["steps"]);
+        foreach (var (x, y) in a.Zip(b))
+        {
+            Assert.Equal(x.Name, y.Name);
+            for (int i = 0; i < x.Data.Length; i++) Assert.True(Math.Abs(x.Data[i] - y.Data[i]) <= 1e-6f, $"{x.Name}[{i}]: {x.Data[i]} vs {y.Data[i]}");
+        }
+        var missing = await Tgg([.. common, "--resume", Path.Combine(_dir, "nowhere"), "--out", parts]);
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("optimizer.safetensors", missing.Err);
+    }
 }
