@@ -44,11 +44,27 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
         return loaded!;
     }
 
-    /// <summary>Loads every generator whose production version in the registry differs from the loaded one.</summary>
+    /// <summary>
+    /// Loads every generator whose production version in the registry differs from the loaded one, and takes each
+    /// generator's active sampler preset.
+    /// </summary>
     public void SyncWithRegistry(ModelRegistry registry)
     {
+        var presets = new SamplerPresetRegistry(registry.Root);
         foreach (var generator in registry.Generators())
         {
+            if (presets.Active(generator) is { } active)
+            {
+                var p = active.Preset;
+                catalog.SetPreset(generator, active.Version, new TextGameGen.Grains.StorySampler
+                {
+                    Temperature = p.Temperature, TopK = p.TopK, TopP = p.TopP, RepetitionPenalty = p.RepetitionPenalty, RepetitionPenaltyRange = p.RepetitionPenaltyRange,
+                });
+            }
+            else
+            {
+                catalog.SetPreset(generator, null, null);
+            }
             if (registry.Production(generator) is not { } version) continue;
             if (catalog.TryGetLoaded(generator, out var loaded) && loaded!.Version == version) continue;
             Load(generator, registry.ProductionPath(generator)!, version);

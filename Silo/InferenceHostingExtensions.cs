@@ -27,16 +27,20 @@ public static partial class InferenceHostingExtensions
     /// </summary>
     private sealed partial class GeneratorLoader(GeneratorHost host, IOptions<InferenceOptions> options, ILogger<GeneratorLoader> logger) : BackgroundService
     {
+        private ModelRegistry? _followed;
+
         public override Task StartAsync(CancellationToken cancellationToken)
         {
             var o = options.Value;
             if (o.RegistryRoot is { } root)
             {
-                host.SyncWithRegistry(new ModelRegistry(root));
+                _followed = new ModelRegistry(root);
+                host.SyncWithRegistry(_followed);
             }
             else if (o.Generators.Count == 0 && BundledRegistry() is { } bundled)
             {
-                // The repository's own registry (models/) with a production version: the bundled default.
+                // The repository's own registry (models/) with a production version: the bundled default, followed too.
+                _followed = bundled;
                 host.SyncWithRegistry(bundled);
             }
             else
@@ -51,8 +55,7 @@ public static partial class InferenceHostingExtensions
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            if (options.Value.RegistryRoot is not { } root) return;
-            var registry = new ModelRegistry(root);
+            if (_followed is not { } registry) return;
             using var timer = new PeriodicTimer(options.Value.RegistryPollInterval);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {

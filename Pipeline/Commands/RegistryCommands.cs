@@ -14,8 +14,56 @@ internal static class RegistryCommands
 
     public static Command Create() => new("registry", "Versioned models per generator, with a quality gate on promotion")
     {
-        Add(), List(), Show(), Promote(), Rollback(),
+        Add(), List(), Show(), Promote(), Rollback(), Preset(),
     };
+
+    /// <summary><c>tgg registry preset add|list|activate</c>: sampler settings versioned beside the models.</summary>
+    private static Command Preset()
+    {
+        var add = new Command("add", "Store new sampler settings as the generator's next preset version and make it active (servers following the registry use it for new passages)");
+        var root = RootOption();
+        var generator = GeneratorOption();
+        var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 0.8f };
+        var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => 40 };
+        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.95f };
+        var penalty = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1.15f };
+        var range = new Option<int>("--repetition-range") { DefaultValueFactory = _ => 64 };
+        var note = new Option<string>("--note") { DefaultValueFactory = _ => "", Description = "why these settings (kept with the version)" };
+        var inactive = new Option<bool>("--inactive") { Description = "store it without making it active" };
+        foreach (var o in new Option[] { root, generator, temperature, topK, topP, penalty, range, note, inactive }) add.Options.Add(o);
+        add.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var presets = new SamplerPresetRegistry(parse.GetValue(root)!);
+            var preset = new SamplerPreset(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(penalty), parse.GetValue(range));
+            var version = presets.Add(parse.GetValue(generator)!, preset, parse.GetValue(note)!, activate: !parse.GetValue(inactive));
+            Console.WriteLine($"added {parse.GetValue(generator)} sampler preset {version}{(parse.GetValue(inactive) ? "" : " (active)")}");
+            return 0;
+        }));
+
+        var listRoot = RootOption();
+        var listGenerator = GeneratorOption();
+        var list = new Command("list", "A generator's sampler presets") { listRoot, listGenerator };
+        list.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            Console.WriteLine("| preset | temperature | top-k | top-p | repetition penalty | range | active | note |");
+            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+            foreach (var p in new SamplerPresetRegistry(parse.GetValue(listRoot)!).List(parse.GetValue(listGenerator)!))
+                Console.WriteLine($"| {p.Version} | {p.Preset.Temperature} | {p.Preset.TopK} | {p.Preset.TopP} | {p.Preset.RepetitionPenalty} | {p.Preset.RepetitionPenaltyRange} | {(p.Active ? "yes" : "")} | {p.Note} |");
+            return 0;
+        }));
+
+        var activateRoot = RootOption();
+        var activateGenerator = GeneratorOption();
+        var version = new Option<string>("--version") { Required = true, Description = "the preset version to make active (an older one rolls back)" };
+        var activate = new Command("activate", "Make a stored preset the active one") { activateRoot, activateGenerator, version };
+        activate.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            new SamplerPresetRegistry(parse.GetValue(activateRoot)!).Activate(parse.GetValue(activateGenerator)!, parse.GetValue(version)!);
+            Console.WriteLine($"{parse.GetValue(activateGenerator)} sampler preset {parse.GetValue(version)} is active");
+            return 0;
+        }));
+        return new Command("preset", "Sampler settings per generator, versioned in the registry (change settings without retraining)") { add, list, activate };
+    }
 
     private static Command Add()
     {

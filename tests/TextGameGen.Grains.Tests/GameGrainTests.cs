@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using TextGameGen.Grains.Game;
 
 namespace TextGameGen.Grains.Tests;
@@ -222,6 +223,32 @@ public sealed class GameGrainTests : IAsyncLifetime
         var ack = await p.SubmitAsync("t1", "look");
         Assert.False(ack.Accepted);
         Assert.Contains("removed from the world by gm", ack.Error);
+    }
+
+    [Fact]
+    public async Task A_sampler_preset_activated_on_the_server_is_used_for_the_next_passage_and_recorded()
+    {
+        var silo = Assert.IsType<Orleans.TestingHost.InProcessSiloHandle>(_game.Cluster.Primary);
+        var catalog = silo.ServiceProvider.GetRequiredService<TextGameGen.Grains.Generation.GeneratorCatalog>();
+        var p = await Join("preset", "Pru");
+        await p.SubmitAsync("t1", "do wait");
+        await p.WhenIdleAsync();
+        Assert.Null((await p.GetViewAsync()).Story[0].SamplerPreset);
+
+        catalog.SetPreset(GenerationRequest.DefaultGenerator, "p7", new StorySampler { Temperature = 0.31f, TopK = 7, TopP = 0.5f, RepetitionPenalty = 1.3f, RepetitionPenaltyRange = 32 });
+        try
+        {
+            await p.SubmitAsync("t2", "do wait again");
+            await p.WhenIdleAsync();
+            var turn = (await p.GetViewAsync()).Story.Single(t => t.Id == "t2");
+            Assert.Equal("p7", turn.SamplerPreset);
+            Assert.Equal(0.31f, turn.Sampler!.Temperature);
+            Assert.Equal(7, turn.Sampler.TopK);
+        }
+        finally
+        {
+            catalog.SetPreset(GenerationRequest.DefaultGenerator, null, null);
+        }
     }
 
     private async Task<string> StoredStateOf(string playerId)

@@ -70,5 +70,15 @@ public sealed class LiveRolloutTests : IDisposable
         Assert.Equal(GenerationOutcome.Completed, after.Last.Outcome);
         Assert.True(catalog.TryGetLoaded("fantasy", out var current));
         Assert.Equal("v2", current!.Version);
+
+        // Sampler presets come from the same registry, on the same sync, with no new model.
+        Assert.Null(catalog.PresetOf("fantasy"));
+        var presets = new TextGameGen.Inference.Registry.SamplerPresetRegistry(registry.Root);
+        presets.Add("fantasy", new TextGameGen.Inference.Registry.SamplerPreset(0.6f, 30, 0.9f, 1.2f, 48), "tuned");
+        host.SyncWithRegistry(registry);
+        Assert.Equal("p1", catalog.PresetOf("fantasy")!.Value.Version);
+        Assert.Equal(0.6f, catalog.PresetOf("fantasy")!.Value.Sampler.Temperature);
+        Assert.True(catalog.TryGetLoaded("fantasy", out var still));
+        Assert.Same(current.Scheduler, still!.Scheduler); // the model was not reloaded
     }
 }

@@ -211,4 +211,29 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Equal(2, missing.Exit);
         Assert.Contains("optimizer.safetensors", missing.Err);
     }
+
+    [Fact]
+    public async Task SamplerPresetsAreVersionedActivatedAndRolledBackInTheRegistry()
+    {
+        string root = Path.Combine(_dir, "registry");
+        var first = await Tgg("registry", "preset", "add", "--root", root, "--generator", "fantasy", "--temperature", "0.7", "--note", "calmer");
+        Assert.Equal(0, first.Exit);
+        Assert.Contains("preset p1 (active)", first.Out);
+        Assert.Equal(0, (await Tgg("registry", "preset", "add", "--root", root, "--generator", "fantasy", "--temperature", "0.9", "--top-k", "60")).Exit);
+        var presets = new TextGameGen.Inference.Registry.SamplerPresetRegistry(root);
+        Assert.Equal("p2", presets.Active("fantasy")!.Value.Version);
+        Assert.Equal(60, presets.Active("fantasy")!.Value.Preset.TopK);
+
+        Assert.Equal(0, (await Tgg("registry", "preset", "activate", "--root", root, "--generator", "fantasy", "--version", "p1")).Exit);
+        Assert.Equal(0.7f, presets.Active("fantasy")!.Value.Preset.Temperature);
+        var list = await Tgg("registry", "preset", "list", "--root", root, "--generator", "fantasy");
+        Assert.Contains("| p1 | 0.7 | 40 | 0.95 | 1.15 | 64 | yes | calmer |", list.Out);
+
+        var bad = await Tgg("registry", "preset", "add", "--root", root, "--generator", "fantasy", "--temperature", "9");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("temperature must be between 0 and 5", bad.Err);
+        var unknown = await Tgg("registry", "preset", "activate", "--root", root, "--generator", "fantasy", "--version", "p9");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("no sampler preset 'p9'", unknown.Err);
+    }
 }

@@ -52,6 +52,8 @@ public sealed class StoryTurn
     [Id(16)] public int Rating { get; set; }
     /// <summary>Tokens the model wrote for the final passage.</summary>
     [Id(17)] public int TokenCount { get; set; }
+    /// <summary>The registry's sampler preset the settings came from (null: the game's configured settings).</summary>
+    [Id(18)] public string? SamplerPreset { get; set; }
 
     public bool HasPassage => PassageTag.Length > 0;
 

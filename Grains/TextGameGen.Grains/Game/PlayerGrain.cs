@@ -408,7 +408,9 @@ public sealed partial class PlayerGrain(
         int passageTokens = PassageTokens(info);
         var context = await BuildContextAsync(turn, info.ContextLength, passageTokens);
         var seed = Random.Shared.Next(1, int.MaxValue);
-        var sampler = Options.Sampler with { MaxNewTokens = passageTokens, Seed = seed };
+        // The registry's active preset for this generator, when it has one; else the game's configured settings.
+        var sampler = (info.Preset ?? Options.Sampler) with { MaxNewTokens = passageTokens, Seed = seed, StopStrings = [] };
+        turn.SamplerPreset = info.PresetVersion;
         var previous = S.Turns.LastOrDefault(t => t.Seq < turn.Seq && !t.Hidden && t.HasPassage && t.Status == PassageStatus.Complete)?.Text ?? "";
         using var cancel = new CancellationTokenSource();
         _writing = (turn.Id, cancel);

@@ -37,10 +37,12 @@ public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerati
         }
     }
 
-    public Task<GeneratorInfo?> DescribeAsync(string generator) =>
-        Task.FromResult(catalog.TryGetLoaded(generator, out var loaded) && loaded is not null
-            ? new GeneratorInfo(loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength)
-            : null);
+    public Task<GeneratorInfo?> DescribeAsync(string generator)
+    {
+        if (!catalog.TryGetLoaded(generator, out var loaded) || loaded is null) return Task.FromResult<GeneratorInfo?>(null);
+        var preset = catalog.PresetOf(loaded.Name);
+        return Task.FromResult<GeneratorInfo?>(new GeneratorInfo(loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength, preset?.Sampler, preset?.Version));
+    }
 
     public static string OutcomeName(GenerationOutcome outcome) => outcome switch
     {

@@ -12,7 +12,24 @@ public sealed record LoadedGenerator(string Name, string Version, GenerationSche
 public sealed class GeneratorCatalog
 {
     private readonly Dictionary<string, LoadedGenerator> _generators = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string Version, StorySampler Sampler)> _presets = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
+
+    /// <summary>Sets (or, with null, clears) the sampler preset new passages of a generator use.</summary>
+    public void SetPreset(string generator, string? version, StorySampler? sampler)
+    {
+        lock (_gate)
+        {
+            if (version is null || sampler is null) _presets.Remove(generator);
+            else _presets[generator] = (version, sampler);
+        }
+    }
+
+    /// <summary>The active sampler preset of a generator (by its resolved name), if any.</summary>
+    public (string Version, StorySampler Sampler)? PresetOf(string generator)
+    {
+        lock (_gate) return _presets.TryGetValue(generator, out var p) ? p : null;
+    }
 
     /// <summary>Installs a generator; returns the one it replaces, which the caller drains and disposes.</summary>
     public LoadedGenerator? Set(string generator, GenerationScheduler scheduler, string version = "")
