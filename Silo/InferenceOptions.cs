@@ -38,10 +38,10 @@ public sealed class InferenceOptions
     [Range(0, 1024)] public int IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Linux nice value of the model's threads (decode loop and ONNX Runtime workers): 10 by default, so the server's
+    /// Linux nice value of the model's threads (decode loop and ONNX Runtime workers): 19 (the lowest priority) by default, so the server's
     /// short work (acknowledging turns, pushing messages) runs first and the model gets the cores whenever it is idle.
     /// </summary>
-    [Range(0, 19)] public int Nice { get; set; } = 10;
+    [Range(0, 19)] public int Nice { get; set; } = 19;
 
     [Range(1, 1024)] public int MaxBatchSize { get; set; } = 32;
     [Range(0, 100_000)] public int MaxQueueLength { get; set; } = 256;

@@ -14,14 +14,19 @@ public sealed record StorySampler
     [Id(7)] public int? Seed { get; init; }
 }
 
-/// <summary>One generation: a prompt, how to sample, how urgent and how long it may take.</summary>
+/// <summary>
+/// One generation: a prompt, how to sample, how urgent and how long it may take. With a
+/// <see cref="CoalesceInterval"/>, the first piece is streamed at once and later pieces are joined and streamed at most
+/// once per interval (fewer grain messages when the caller does not need every token separately).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.GenerationRequest")]
 public sealed record GenerationRequest(
     [property: Id(0)] string Prompt,
     [property: Id(1)] StorySampler Sampler,
     [property: Id(2)] bool Background = false,
     [property: Id(3)] TimeSpan? Deadline = null,
-    [property: Id(4)] string Generator = GenerationRequest.DefaultGenerator)
+    [property: Id(4)] string Generator = GenerationRequest.DefaultGenerator,
+    [property: Id(5)] TimeSpan? CoalesceInterval = null)
 {
     public const string DefaultGenerator = "default";
 }

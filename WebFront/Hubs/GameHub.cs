@@ -15,7 +15,7 @@ namespace TextGameGen.WebFront.Hubs;
 /// client method "event".
 /// </summary>
 [Authorize]
-public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game, GameMetrics metrics) : Hub
+public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game, GameMetrics metrics, IHostApplicationLifetime lifetime) : Hub
 {
     public const string Path = "/hub";
     /// <summary>Largest message the hub accepts from a browser, in bytes.</summary>
@@ -78,7 +78,8 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.Disconnected();
-        await relay.DisconnectAsync(PlayerId, Context.ConnectionId);
+        // When the server is shutting down every connection closes at once: nobody is left to tell who went offline.
+        if (!lifetime.ApplicationStopping.IsCancellationRequested) await relay.DisconnectAsync(PlayerId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -14,6 +14,11 @@ public sealed record LoadTestOptions
     public int Seed { get; init; } = 1;
     /// <summary>Actions each client sends first, all together, that are not counted (the server's code gets compiled and warm).</summary>
     public int WarmupActions { get; init; }
+    /// <summary>
+    /// Before measuring, each client walks to one of the rooms next to the start (north, east, south, or stays), so
+    /// the players are spread over four rooms instead of all crowding one (where every action goes to everyone).
+    /// </summary>
+    public bool SpreadOverRooms { get; init; }
     /// <summary>Called when the counted part of the run starts (after joining and warm-up).</summary>
     public Action? OnMeasuring { get; init; }
     /// <summary>The commands clients pick from at random (default: a mix of story actions and game verbs).</summary>

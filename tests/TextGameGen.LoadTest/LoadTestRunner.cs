@@ -38,6 +38,14 @@ public static class LoadTestRunner
                     return false;
                 }
             }));
+            if (options.SpreadOverRooms)
+            {
+                string[] exits = ["north", "east", "south", ""];
+                await Task.WhenAll(clients.Select(async (client, i) =>
+                {
+                    if (connected[i] && exits[i % exits.Length] is { Length: > 0 } exit) await client.ActAsync("go " + exit, options.PassageTimeout, cancellationToken);
+                }));
+            }
             if (options.WarmupActions > 0)
             {
                 await Task.WhenAll(clients.Select(async (client, i) =>

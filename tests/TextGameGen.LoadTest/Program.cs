@@ -17,10 +17,11 @@ var rampUp = new Option<double>("--ramp-up-seconds") { DefaultValueFactory = _ =
 var commands = new Option<string?>("--commands") { Description = "Commands to pick from, separated by ';' (default: story actions and game verbs)" };
 var serverArgs = new Option<string[]>("--server-arg") { Description = "Configuration for the in-process server, e.g. --server-arg TextGameGen:Inference:IntraOpThreads=1", AllowMultipleArgumentsPerToken = false };
 var warmup = new Option<int>("--warmup-actions") { DefaultValueFactory = _ => 1, Description = "Actions per client sent first and not counted" };
+var spread = new Option<bool>("--spread-rooms") { Description = "spread the players over the four rooms around the start (default: all in the start room, where every action goes to everyone)" };
 var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
 var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
 {
-    url, clients, actions, think, rampUp, commands, serverArgs, warmup, json,
+    url, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -31,6 +32,7 @@ root.SetAction(async (parse, cancel) =>
         Think = TimeSpan.FromSeconds(parse.GetValue(think)),
         RampUp = TimeSpan.FromSeconds(parse.GetValue(rampUp)),
         WarmupActions = parse.GetValue(warmup),
+        SpreadOverRooms = parse.GetValue(spread),
         Commands = parse.GetValue(commands) is { } list ? list.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
     };
     if (options.Clients < 1 || options.ActionsPerClient < 1)
@@ -54,7 +56,7 @@ root.SetAction(async (parse, cancel) =>
         server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Console.WriteLine($"server started in this process at {server} (embedded silo, database {db})");
     }
-    Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, commands: {string.Join("; ", options.Commands ?? LoadTestRunner.DefaultCommands)}, machine: {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
+    Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, commands: {string.Join("; ", options.Commands ?? LoadTestRunner.DefaultCommands)}, rooms: {(options.SpreadOverRooms ? "spread over 4" : "all in one")}, machine: {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
     using var serverSide = app is null ? null : new ServerAckRecorder();
     // With the server in another process, keep this process's own garbage collector out of the figures: its pauses
     // (tens of milliseconds on two busy cores) would be counted as server latency. Reported either way.

@@ -425,7 +425,8 @@ public sealed partial class PlayerGrain(
             GenerationChunk? last = null;
             try
             {
-                var request = new GenerationRequest(context.Prompt, sampler, Deadline: Options.PassageDeadline, Generator: Options.Generator);
+                var request = new GenerationRequest(context.Prompt, sampler, Deadline: Options.PassageDeadline, Generator: Options.Generator,
+                    CoalesceInterval: Options.StreamInterval > TimeSpan.Zero ? Options.StreamInterval : null);
                 await foreach (var chunk in Generation.GenerateAsync(request, cancel.Token))
                 {
                     tokens = chunk.TokenCount; // tokens generated so far

@@ -30,9 +30,23 @@ public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerati
         }
         var priority = request.Background ? GenerationPriority.Background : GenerationPriority.Interactive;
         // The scheduler is taken once: if a new version is promoted meanwhile, this request still finishes on the old one.
+        var interval = request.CoalesceInterval ?? TimeSpan.Zero;
+        var pending = new System.Text.StringBuilder();
+        long lastSent = 0;
         await foreach (var e in loaded.Scheduler.GenerateAsync(request.Prompt, settings, priority, request.Deadline, cancellationToken))
         {
-            yield return new GenerationChunk(e.Text, e.TokenCount, e.Outcome is { } o ? OutcomeName(o) : null,
+            if (!e.IsFinal && interval > TimeSpan.Zero)
+            {
+                pending.Append(e.Text);
+                if (lastSent != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(lastSent) < interval) continue;
+                lastSent = System.Diagnostics.Stopwatch.GetTimestamp();
+                yield return new GenerationChunk(pending.ToString(), e.TokenCount);
+                pending.Clear();
+                continue;
+            }
+            var text = pending.Length > 0 ? pending.Append(e.Text).ToString() : e.Text;
+            pending.Clear();
+            yield return new GenerationChunk(text, e.TokenCount, e.Outcome is { } o ? OutcomeName(o) : null,
                 e.Finish?.ToString().ToLowerInvariant(), e.Error, e.IsFinal ? loaded.Version : null);
         }
     }
