@@ -141,7 +141,6 @@ internal static class Gemm
     {
         ref float A = ref a[0];
         ref float B = ref b[0];
-        Span<Vector512<float>> acc = stackalloc Vector512<float>[16];
         Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
         Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default, s30 = default, s31 = default, s32 = default, s33 = default;
         int ar = i * k, br = j * k;
@@ -161,15 +160,16 @@ internal static class Gemm
             x = Vector512.LoadUnsafe(ref A, (nuint)(ar + 3 * k + kk));
             s30 = Vector512.FusedMultiplyAdd(x, b0, s30); s31 = Vector512.FusedMultiplyAdd(x, b1, s31); s32 = Vector512.FusedMultiplyAdd(x, b2, s32); s33 = Vector512.FusedMultiplyAdd(x, b3, s33);
         }
-        acc[0] = s00; acc[1] = s01; acc[2] = s02; acc[3] = s03; acc[4] = s10; acc[5] = s11; acc[6] = s12; acc[7] = s13;
-        acc[8] = s20; acc[9] = s21; acc[10] = s22; acc[11] = s23; acc[12] = s30; acc[13] = s31; acc[14] = s32; acc[15] = s33;
-        for (int r = 0; r < 4; r++)
-            for (int s = 0; s < 4; s++)
-            {
-                float sum = Vector512.Sum(acc[r * 4 + s]);
-                for (int t = kk; t < k; t++) sum += a[(i + r) * k + t] * b[(j + s) * k + t];
-                c[(i + r) * n + j + s] += sum;
-            }
+        void Finish(int r, int col, Vector512<float> v)
+        {
+            float sum = Vector512.Sum(v);
+            for (int t = kk; t < k; t++) sum += a[(i + r) * k + t] * b[(j + col) * k + t];
+            c[(i + r) * n + j + col] += sum;
+        }
+        Finish(0, 0, s00); Finish(0, 1, s01); Finish(0, 2, s02); Finish(0, 3, s03);
+        Finish(1, 0, s10); Finish(1, 1, s11); Finish(1, 2, s12); Finish(1, 3, s13);
+        Finish(2, 0, s20); Finish(2, 1, s21); Finish(2, 2, s22); Finish(2, 3, s23);
+        Finish(3, 0, s30); Finish(3, 1, s31); Finish(3, 2, s32); Finish(3, 3, s33);
     }
 
     private static float Dot(float[] a, int ao, float[] b, int bo, int k) =>
