@@ -55,7 +55,7 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
     public string Fused(string tokenEmbedding, string positionEmbedding, bool slotCache = false)
     {
         int w = _c.Width;
-        string split = g.Int64Constant(w, w, w);
+        string split = slotCache ? "" : g.Int64Constant(w, w, w);
         var (ln, x) = SkipLayerNorm(tokenEmbedding, positionEmbedding, Ln("ln_1.weight", 0), Ln("ln_1.bias", 0), bias: null);
         for (int i = 0; i < _c.Layers; i++)
         {
@@ -63,10 +63,11 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
             string context = g.Unique("attention_out");
             if (slotCache)
             {
-                // GroupQueryAttention takes no projection bias; it writes the new keys and values in place at each row's length.
-                var parts = g.NodeMulti("Split", [g.Node("Add", [qkv, W(i, "attn.c_attn.bias", 3 * w)]), split], 3, ("axis", 2));
+                // GroupQueryAttention takes no projection bias, and takes query, key and value packed in one tensor (no
+                // Split); it writes the new keys and values in place at each row's length.
+                string packed = g.Node("Add", [qkv, W(i, "attn.c_attn.bias", 3 * w)]);
                 g.NodeTo("GroupQueryAttention", OnnxGraphBuilder.MicrosoftDomain,
-                    [parts[0], parts[1], parts[2], $"past_key_values.{i}.key", $"past_key_values.{i}.value", "seqlens_k", "total_sequence_length"],
+                    [packed, "", "", $"past_key_values.{i}.key", $"past_key_values.{i}.value", "seqlens_k", "total_sequence_length"],
                     [context, $"present.{i}.key", $"present.{i}.value"], ("num_heads", _c.Heads), ("kv_num_heads", _c.Heads));
             }
             else

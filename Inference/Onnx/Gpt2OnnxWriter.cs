@@ -70,7 +70,7 @@ public static class Gpt2OnnxWriter
             ? blocks.Plain(tokenEmbedding, positionEmbedding)
             : blocks.Fused(tokenEmbedding, positionEmbedding, options.SlotCache);
 
-        LmHead(g, weights, hidden, wte, options.Logits);
+        LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
 
         var model = new ModelProto
         {
@@ -103,10 +103,22 @@ public static class Gpt2OnnxWriter
         return g.Node("Where", [allowed, g.FloatScalar(0f), g.FloatScalar(MaskedScore)]);
     }
 
-    private static void LmHead(OnnxGraphBuilder g, Gpt2Weights weights, string hidden, string wte, LogitsScope scope)
+    /// <summary>
+    /// Logits from the tied embedding. With <paramref name="writeDirectly"/> the last position's logits come from ONNX
+    /// Runtime's FusedMatMul (transposed B, any rank), so the node that multiplies writes straight into the caller's
+    /// logits buffer. With Gemm (two-dimensional only) a reshape follows, and ONNX Runtime copies its result into that
+    /// buffer: 6.4 MB a step at batch 32.
+    /// </summary>
+    private static void LmHead(OnnxGraphBuilder g, Gpt2Weights weights, string hidden, string wte, LogitsScope scope, bool writeDirectly)
     {
         int width = weights.Config.Width;
-        if (scope == LogitsScope.LastPosition)
+        if (scope == LogitsScope.LastPosition && writeDirectly)
+        {
+            string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
+            string last = g.Node("Gather", [hidden, g.Node("Sub", [g.Node("Unsqueeze", [seq, g.Int64Constant(0)]), g.Int64Constant(1)])], ("axis", 1));
+            g.NodeTo("FusedMatMul", OnnxGraphBuilder.MicrosoftDomain, [last, wte], ["logits"], ("transB", 1));
+        }
+        else if (scope == LogitsScope.LastPosition)
         {
             // Only the last position's logits are computed: the rest would be thrown away.
             string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace TextGameGen.Inference.Runtime;
 
 /// <summary>Where ONNX Runtime runs the model.</summary>
@@ -34,6 +36,26 @@ public sealed record SessionSettings
     /// cores first). See <see cref="ThreadNiceness"/>.
     /// </summary>
     public int Nice { get; init; }
+
+    /// <summary>
+    /// When set, ONNX Runtime writes a per-operator profile (Chrome trace JSON) whose file name starts with this prefix.
+    /// For measurements only: profiling slows every run.
+    /// </summary>
+    public string? ProfilePrefix { get; init; }
+
+    /// <summary>The ONNX Runtime options every session over our models starts from (CPU side).</summary>
+    internal SessionOptions CreateOptions()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
+        if (ProfilePrefix is not null)
+        {
+            options.ProfileOutputPathPrefix = ProfilePrefix; // before EnableProfiling, which passes it on
+            options.EnableProfiling = true;
+        }
+        return options;
+    }
 
     public static SessionSettings Default { get; } = new();
 

@@ -58,9 +58,7 @@ public sealed class Gpt2Session : IDisposable
     private static Gpt2Session Create(SessionSettings settings, Action<string>? log, Func<SessionOptions, InferenceSession> open)
     {
         var device = settings.Device;
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings.IntraOpThreads > 0) options.IntraOpNumThreads = settings.IntraOpThreads;
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
+        using var options = settings.CreateOptions();
         if (device == ExecutionDevice.Cuda)
         {
             try

@@ -50,9 +50,7 @@ public sealed class SlotKvSession : IDisposable
 
     public static SlotKvSession Open(byte[] model, int capacity, int maxLength, SessionSettings? settings = null)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings is { IntraOpThreads: > 0 }) options.IntraOpNumThreads = settings.IntraOpThreads;
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings?.AllowSpinning == true ? "1" : "0");
+        using var options = (settings ?? SessionSettings.Default).CreateOptions();
         return new SlotKvSession(new InferenceSession(model, options), capacity, maxLength);
     }
 

@@ -6,25 +6,43 @@ using TextGameGen.Inference.Runtime;
 namespace TextGameGen.Pipeline.Benchmarks;
 
 /// <summary>
-/// The machine's own matrix-multiply peak, measured through the same ONNX Runtime (same kernels, threads
-/// and device) the model uses: a single large MatMul, best median over a few sizes.
+/// The machine's own matrix-multiply peak, measured through the same ONNX Runtime (same kernels, threads and device)
+/// the model uses: a single large MatMul, best median over a few sizes. The sessions stay open so the benchmark can
+/// read the peak again before each repetition: on a shared machine the clock (and with it the peak) moves by a
+/// quarter within minutes, and a ratio is only meaningful against a reading taken under the same conditions.
 /// </summary>
-internal static class MatMulPeak
+internal sealed class MatMulPeak : IDisposable
 {
-    public static double MeasureFlops(ExecutionDevice device, bool half, int repetitions = 10)
+    private readonly List<(int N, InferenceSession Session, OrtValue Input)> _sizes = [];
+
+    private MatMulPeak(ExecutionDevice device, bool half)
     {
-        double best = 0;
         int[] sizes = device == ExecutionDevice.Cuda ? [4096, 8192] : [1024, 2048];
         foreach (int n in sizes)
         {
             // On a GPU both operands stay on the device (A = A0 * s) and only a sum comes back, so the
             // measurement is the multiply, not the PCIe transfer.
-            using var session = Open(n, device, half, onDevice: device == ExecutionDevice.Cuda);
-            using var input = device == ExecutionDevice.Cuda
+            var session = Open(n, device, half, onDevice: device == ExecutionDevice.Cuda);
+            var input = device == ExecutionDevice.Cuda
                 ? (half ? OrtValue.CreateTensorValueFromMemory(new[] { (Float16)1f }, [1, 1]) : OrtValue.CreateTensorValueFromMemory(new[] { 1f }, [1, 1]))
                 : HostInput(n, half);
+            _sizes.Add((n, session, input));
+        }
+    }
+
+    public static MatMulPeak Open(ExecutionDevice device, bool half) => new(device, half);
+
+    /// <summary>Every reading taken so far, in order.</summary>
+    public List<double> Readings { get; } = [];
+
+    /// <summary>Reads the peak now: FLOP/s of the best size (median of <paramref name="repetitions"/> runs after two warm-ups).</summary>
+    public double Measure(int repetitions = 6)
+    {
+        double best = 0;
+        using var runOptions = new RunOptions();
+        foreach (var (n, session, input) in _sizes)
+        {
             var times = new List<double>();
-            using var runOptions = new RunOptions();
             for (int r = 0; r < repetitions + 2; r++)
             {
                 var sw = Stopwatch.StartNew();
@@ -34,7 +52,17 @@ internal static class MatMulPeak
             }
             best = Math.Max(best, 2.0 * n * n * n / Stats.Median(times));
         }
+        Readings.Add(best);
         return best;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, session, input) in _sizes)
+        {
+            input.Dispose();
+            session.Dispose();
+        }
     }
 
     private static OrtValue HostInput(int n, bool half)
