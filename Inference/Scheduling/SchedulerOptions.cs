@@ -42,10 +42,10 @@ public sealed record SchedulerOptions
     /// <summary>Deadline for requests that bring none.</summary>
     public TimeSpan DefaultDeadline { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The model's context length: prompt plus new tokens never exceed it.</summary>
     /// <summary>Linux nice value of the decode loop's thread (0 normal). See <see cref="Runtime.ThreadNiceness"/>.</summary>
     public int LoopNice { get; init; }
 
+    /// <summary>The model's context length: prompt plus new tokens never exceed it.</summary>
     public int ContextLength { get; init; } = 1024;
 
     public void Validate()

@@ -88,6 +88,30 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task DecodeBenchmarkSetsEachRepetitionAgainstThePeakReadBeforeIt()
+    {
+        string json = Path.Combine(_dir, "decode.json");
+        var run = await Tgg("bench", "decode", "--shape", "tiny", "--batches", "1,2", "--reps", "2", "--steps", "2", "--slots", "--json", json);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("| fused-slots | 2 |", run.Out);
+        Assert.Contains("% of highest peak", run.Out);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal(2, report.RootElement.GetProperty("peakReadings").GetArrayLength()); // one reading per repetition
+        Assert.All(report.RootElement.GetProperty("results").EnumerateArray(), r => Assert.InRange(r.GetProperty("PeakFraction").GetDouble(), 1e-6, 1.0));
+    }
+
+    [Fact]
+    public async Task MatMulBenchmarkPlacesTheMultipliesUnderBothRoofs()
+    {
+        var run = await Tgg("bench", "matmul", "--shape", "tiny", "--rows", "1,4", "--reps", "1", "--runs", "1");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("memory roof (streaming read", run.Out);
+        Assert.Matches(@"\| 4 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+% \|", run.Out);
+    }
+
+    [Fact]
     public async Task TrainingNeedsExactlyOneStartingPoint()
     {
         string corpus = Path.Combine(_dir, "c");
