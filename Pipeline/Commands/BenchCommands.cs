@@ -107,7 +107,7 @@ internal static class BenchCommands
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 16, Description = "timed decode steps per measurement" };
         var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 3, Description = "repetitions (medians are reported)" };
         var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
-        var slots = new Option<bool>("--slots") { Description = "also measure the slot-cache graph (GroupQueryAttention, shared past/present buffers; CPU)" };
+        var slots = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "also measure the slot-cache graph (GroupQueryAttention, shared past/present buffers); fp32 on CPU only, on by default there (--slots false leaves it out)" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
@@ -135,7 +135,7 @@ internal static class BenchCommands
                 variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
             }
             SlotKvSession? slotSession = null;
-            if (parse.GetValue(slots))
+            if (parse.GetValue(slots) && activeDevice == "cpu" && !half)
             {
                 int capacity = batchSizes.Max(), maxLength = parse.GetValue(past) + parse.GetValue(steps) + 1;
                 slotSession = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), capacity, maxLength, settings);
