@@ -9,7 +9,7 @@ namespace TextGameGen.Inference.Runtime;
 /// Runs batched prefill (rows of different lengths, left-padded) and single-token decode steps over a
 /// <see cref="KvCache"/>. Copies out only the last position's logits.
 /// </summary>
-public sealed class Gpt2Session : IDisposable
+public sealed class Gpt2Session : IBatchDecoder, IDisposable
 {
     /// <summary>Token id that fills the padding of shorter rows (masked out, so any id would do).</summary>
     public const int PadTokenId = StoryTokens.EndOfTextId;
@@ -187,6 +187,22 @@ public sealed class Gpt2Session : IDisposable
 
     /// <summary>An empty cache of <paramref name="batch"/> rows, to extend chunk by chunk.</summary>
     public KvCache EmptyCache(int batch = 1) => EmptyPast(batch);
+
+    // The decode loop's view: the caches this session hands out are KvCaches, and grow with the batch (the loop's
+    // own token budget bounds them).
+    bool IBatchDecoder.CanHold(int rows, int length) => true;
+
+    IBatchKv IBatchDecoder.Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, CancellationToken cancellationToken) => Prefill(prompts, logits, cancellationToken);
+
+    IBatchKv IBatchDecoder.EmptyCache() => EmptyCache();
+
+    void IBatchDecoder.Extend(IBatchKv cache, IReadOnlyList<int> chunk, float[] logits, CancellationToken cancellationToken) => Extend((KvCache)cache, chunk, logits, cancellationToken);
+
+    void IBatchDecoder.KeepRows(IBatchKv cache, IReadOnlyList<int> rows) => KeepRows((KvCache)cache, rows);
+
+    void IBatchDecoder.AppendRows(IBatchKv cache, IBatchKv other) => AppendRows((KvCache)cache, (KvCache)other);
+
+    void IBatchDecoder.Decode(IBatchKv cache, ReadOnlySpan<int> tokens, float[] logits, CancellationToken cancellationToken) => Decode((KvCache)cache, tokens, logits, cancellationToken);
 
     internal TensorElementType CacheElementType => IsHalf ? TensorElementType.Float16 : TensorElementType.Float;
 

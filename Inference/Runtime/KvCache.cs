@@ -6,7 +6,7 @@ namespace TextGameGen.Inference.Runtime;
 /// The key/value cache of a batch of sequences, left-padded to a common length, with the attention
 /// mask that tells real positions from padding and each row's next position id.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache : IBatchKv
 {
     private readonly Action<OrtValue> _release;
 
@@ -22,6 +22,8 @@ public sealed class KvCache : IDisposable
     }
 
     public int Batch { get; private set; }
+
+    int IBatchKv.Rows => Batch;
 
     /// <summary>Cached positions per row, padding included.</summary>
     public int Length { get; private set; }

@@ -50,43 +50,100 @@ public sealed class SlotKvSession : IDisposable
 
     public static SlotKvSession Open(byte[] model, int capacity, int maxLength, SessionSettings? settings = null)
     {
-        using var options = (settings ?? SessionSettings.Default).CreateOptions();
-        return new SlotKvSession(new InferenceSession(model, options), capacity, maxLength);
+        settings ??= SessionSettings.Default;
+        using var options = settings.CreateOptions();
+        // Created on a thread at the settings' nice value, so ONNX Runtime's workers inherit it (as Gpt2Session's do).
+        return new SlotKvSession(ThreadNiceness.CreateOnNicedThread(settings.Nice, () => new InferenceSession(model, options)), capacity, maxLength);
     }
 
-    /// <summary>Prefills a new row in the next free slot; writes its last position's logits. Returns the row index.</summary>
-    public int AddRow(IReadOnlyList<int> prompt, float[] logits)
+    /// <summary>
+    /// Prefills a new row in the next free slot; writes its last position's logits at row
+    /// <paramref name="logitsRow"/> of <paramref name="logits"/>. Returns the row index.
+    /// </summary>
+    public int AddRow(IReadOnlyList<int> prompt, float[] logits, int logitsRow = 0, CancellationToken cancellationToken = default)
     {
         if (ActiveRows == Capacity) throw new InvalidOperationException("Every slot is in use.");
         if (prompt.Count == 0 || prompt.Count > MaxLength) throw new ArgumentException($"A prompt has 1..{MaxLength} tokens.", nameof(prompt));
-        int row = ActiveRows, n = prompt.Count;
-        var ids = prompt.Select(t => (long)t).ToArray();
-        var positions = Enumerable.Range(0, n).Select(p => (long)p).ToArray();
-        Run(row, 1, n, ids, positions, [n - 1], n, logits);
-        _lengths[row] = n;
+        int row = ActiveRows;
+        _lengths[row] = 0;
+        Append(row, prompt, logits, logitsRow, cancellationToken);
         ActiveRows++;
         return row;
     }
 
-    /// <summary>Appends one token to every active row and writes the next logits, <c>[rows, vocabulary]</c>.</summary>
-    public void Decode(ReadOnlySpan<int> tokens, float[] logits)
+    /// <summary>Appends a chunk of tokens to one active row in one forward pass (a piece of a long prompt).</summary>
+    public void ExtendRow(int row, IReadOnlyList<int> chunk, float[] logits, int logitsRow = 0, CancellationToken cancellationToken = default)
     {
-        int rows = ActiveRows;
-        if (tokens.Length != rows) throw new ArgumentException($"Expected {rows} tokens, got {tokens.Length}.", nameof(tokens));
+        if ((uint)row >= (uint)ActiveRows) throw new ArgumentOutOfRangeException(nameof(row));
+        if (chunk.Count == 0) throw new ArgumentException("The chunk is empty.", nameof(chunk));
+        if (_lengths[row] + chunk.Count > MaxLength) throw new InvalidOperationException($"Row {row} would pass {MaxLength} tokens.");
+        Append(row, chunk, logits, logitsRow, cancellationToken);
+    }
+
+    private void Append(int row, IReadOnlyList<int> tokens, float[] logits, int logitsRow, CancellationToken cancellationToken)
+    {
+        int past = _lengths[row], n = tokens.Count;
+        var ids = tokens.Select(t => (long)t).ToArray();
+        var positions = Enumerable.Range(past, n).Select(p => (long)p).ToArray();
+        // seqlens_k is each row's total length minus one, past and new tokens together.
+        Run(row, 1, n, ids, positions, [past + n - 1], past + n, logits, logitsRow, cancellationToken);
+        _lengths[row] = past + n;
+    }
+
+    /// <summary>Appends one token to every active row and writes the next logits, <c>[rows, vocabulary]</c>.</summary>
+    public void Decode(ReadOnlySpan<int> tokens, float[] logits) => Decode(0, tokens, logits);
+
+    /// <summary>
+    /// Appends one token to each of the rows <paramref name="firstRow"/> .. + tokens.Length - 1 (a contiguous range of
+    /// active rows) and writes their next logits, <c>[rows, vocabulary]</c>.
+    /// </summary>
+    public void Decode(int firstRow, ReadOnlySpan<int> tokens, float[] logits, CancellationToken cancellationToken = default)
+    {
+        int rows = tokens.Length;
+        if (rows == 0 || firstRow < 0 || firstRow + rows > ActiveRows)
+            throw new ArgumentException($"Rows {firstRow}..{firstRow + rows - 1} are not all active ({ActiveRows} are).", nameof(tokens));
         var ids = new long[rows];
         var positions = new long[rows];
         var seqlens = new int[rows];
         int total = 0;
-        for (int r = 0; r < rows; r++)
+        for (int i = 0; i < rows; i++)
         {
+            int r = firstRow + i;
             if (_lengths[r] >= MaxLength) throw new InvalidOperationException($"Row {r} is full ({MaxLength} tokens).");
-            ids[r] = tokens[r];
-            positions[r] = _lengths[r];
-            seqlens[r] = _lengths[r];
+            ids[i] = tokens[i];
+            positions[i] = _lengths[r];
+            seqlens[i] = _lengths[r];
             total = Math.Max(total, _lengths[r] + 1);
         }
-        Run(0, rows, 1, ids, positions, seqlens, total, logits);
-        for (int r = 0; r < rows; r++) _lengths[r]++;
+        Run(firstRow, rows, 1, ids, positions, seqlens, total, logits, 0, cancellationToken);
+        for (int i = 0; i < rows; i++) _lengths[firstRow + i]++;
+    }
+
+    /// <summary>
+    /// Copies slot <paramref name="from"/>'s keys, values and length over slot <paramref name="to"/> (any slot below
+    /// <see cref="Capacity"/>, in use or not). The active-row count is unchanged.
+    /// </summary>
+    public void CopyRow(int from, int to)
+    {
+        if ((uint)from >= (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(from));
+        if ((uint)to >= (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(to));
+        if (from == to) return;
+        int used = _lengths[from] * HeadDim, stride = MaxLength * HeadDim;
+        for (int layer = 0; layer < Layers; layer++)
+            for (int h = 0; h < Heads; h++)
+            {
+                Array.Copy(_keys[layer], (long)from * _rowElements + h * stride, _keys[layer], (long)to * _rowElements + h * stride, used);
+                Array.Copy(_values[layer], (long)from * _rowElements + h * stride, _values[layer], (long)to * _rowElements + h * stride, used);
+            }
+        _lengths[to] = _lengths[from];
+    }
+
+    /// <summary>Frees the last rows, keeping <paramref name="rows"/> active.</summary>
+    public void Truncate(int rows)
+    {
+        if (rows < 0 || rows > ActiveRows) throw new ArgumentOutOfRangeException(nameof(rows));
+        for (int r = rows; r < ActiveRows; r++) _lengths[r] = 0;
+        ActiveRows = rows;
     }
 
     /// <summary>Frees a row: the last active row moves into its slot (so rows stay 0..ActiveRows-1; its index changes).</summary>
@@ -109,7 +166,8 @@ public sealed class SlotKvSession : IDisposable
         ActiveRows--;
     }
 
-    private void Run(int firstRow, int rows, int seq, long[] ids, long[] positions, int[] seqlens, int total, float[] logits)
+    private void Run(int firstRow, int rows, int seq, long[] ids, long[] positions, int[] seqlens, int total, float[] logits,
+        int logitsRow = 0, CancellationToken cancellationToken = default)
     {
         var names = new List<string>(5 + 2 * Layers) { "input_ids", "seqlens_k", "total_sequence_length", "position_ids" };
         var inputs = new List<OrtValue>(5 + 2 * Layers)
@@ -121,7 +179,7 @@ public sealed class SlotKvSession : IDisposable
         };
         var outputs = new List<OrtValue>(1 + 2 * Layers)
         {
-            OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(0, rows * VocabularySize), [rows, 1, VocabularySize]),
+            OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits.AsMemory(logitsRow * VocabularySize, rows * VocabularySize), [rows, 1, VocabularySize]),
         };
         long[] shape = [rows, Heads, MaxLength, HeadDim];
         var caches = new List<OrtValue>(2 * Layers);
@@ -142,7 +200,18 @@ public sealed class SlotKvSession : IDisposable
         try
         {
             using var runOptions = new RunOptions();
-            _session.Run(runOptions, names, inputs, _outputNames, outputs);
+            using (cancellationToken.Register(() => runOptions.Terminate = true))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    _session.Run(runOptions, names, inputs, _outputNames, outputs);
+                }
+                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+            }
         }
         finally
         {

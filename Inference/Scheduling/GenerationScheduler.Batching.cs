@@ -41,7 +41,7 @@ public sealed partial class GenerationScheduler
         if (_cache is null || _running.All(r => !r.IsFinished)) return;
         var keep = Enumerable.Range(0, _running.Count).Where(i => !_running[i].IsFinished).ToList();
         if (keep.Count == 0) { ReleaseBatch(); return; }
-        _session.KeepRows(_cache, keep);
+        _decoder.KeepRows(_cache, keep);
         var kept = keep.Select(i => _running[i]).ToList();
         _running.Clear();
         _running.AddRange(kept);
@@ -101,14 +101,14 @@ public sealed partial class GenerationScheduler
     {
         int rows = _running.Count + _prefilling.Count + newRows;
         int length = Math.Max(_cache?.Length ?? 0, newLength) + 1;
-        return rows <= 1 || (long)rows * length <= _options.MaxKvTokens;
+        return _decoder.CanHold(rows, length) && (rows <= 1 || (long)rows * length <= _options.MaxKvTokens);
     }
 
     private void StartChunkedPrefill(ScheduledRequest request)
     {
         request.PrefillStartedAt = Stopwatch.GetTimestamp();
         Metrics.QueueTime.Record(request.MillisecondsSinceSubmit);
-        request.PartialCache = _session.EmptyCache();
+        request.PartialCache = _decoder.EmptyCache();
         request.PrefilledTokens = 0;
         _prefilling.Add(request);
     }
@@ -124,7 +124,7 @@ public sealed partial class GenerationScheduler
             var logits = LogitsBuffer(1);
             try
             {
-                _session.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
+                _decoder.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
@@ -139,7 +139,7 @@ public sealed partial class GenerationScheduler
             _prefilling.Remove(r);
             var cache = r.PartialCache!;
             r.PartialCache = null;
-            if (r.Accept(logits.AsSpan(0, _session.VocabularySize), _options.ContextLength, Metrics)) cache.Dispose();
+            if (r.Accept(logits.AsSpan(0, _decoder.VocabularySize), _options.ContextLength, Metrics)) cache.Dispose();
             else Join(cache, [r]);
         }
         return used;
@@ -171,10 +171,10 @@ public sealed partial class GenerationScheduler
             Metrics.QueueTime.Record(r.MillisecondsSinceSubmit);
         }
         var logits = LogitsBuffer(batch.Count);
-        KvCache cache;
+        IBatchKv cache;
         try
         {
-            cache = _session.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
+            cache = _decoder.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
@@ -183,14 +183,14 @@ public sealed partial class GenerationScheduler
             return;
         }
         Metrics.TokensPerStep.Record(batch.Sum(r => r.Prompt.Length));
-        int v = _session.VocabularySize;
+        int v = _decoder.VocabularySize;
         for (int i = 0; i < batch.Count; i++)
             batch[i].Accept(logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
         if (_options.Mode == BatchingMode.Continuous)
         {
             var keep = Enumerable.Range(0, batch.Count).Where(i => !batch[i].IsFinished).ToList();
             if (keep.Count == 0) { cache.Dispose(); return; }
-            if (keep.Count < batch.Count) _session.KeepRows(cache, keep);
+            if (keep.Count < batch.Count) _decoder.KeepRows(cache, keep);
             batch = keep.Select(i => batch[i]).ToList();
         }
         Join(cache, batch);
@@ -203,15 +203,15 @@ public sealed partial class GenerationScheduler
     /// </summary>
     private float[] LogitsBuffer(int rows)
     {
-        int needed = rows * _session.VocabularySize;
+        int needed = rows * _decoder.VocabularySize;
         if (_logits.Length < needed) _logits = new float[Math.Max(needed, _logits.Length * 2)];
         return _logits;
     }
 
-    private void Join(KvCache cache, List<ScheduledRequest> requests)
+    private void Join(IBatchKv cache, List<ScheduledRequest> requests)
     {
         if (_cache is null) _cache = cache;
-        else _session.AppendRows(_cache, cache);
+        else _decoder.AppendRows(_cache, cache);
         _running.AddRange(requests);
         _runningCount = _running.Count;
     }
@@ -219,14 +219,14 @@ public sealed partial class GenerationScheduler
     private void DecodeStep()
     {
         var cache = _cache!;
-        int rows = _running.Count, v = _session.VocabularySize;
+        int rows = _running.Count, v = _decoder.VocabularySize;
         LogitsBuffer(rows);
         var tokens = new int[rows];
         for (int i = 0; i < rows; i++) tokens[i] = _running[i].LastToken;
         Metrics.BatchSize.Record(rows);
         Metrics.TokensPerStep.Record(rows);
         Metrics.PaddingRatio.Record(cache.PaddingRatio);
-        _session.Decode(cache, tokens, _logits, _stopping.Token);
+        _decoder.Decode(cache, tokens, _logits, _stopping.Token);
         Parallel.For(0, rows, i =>
         {
             var r = _running[i];

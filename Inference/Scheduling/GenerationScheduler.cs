@@ -16,7 +16,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
 
-    private readonly Gpt2Session _session;
+    private readonly IBatchDecoder _decoder;
     private readonly StoryTokenizer _tokenizer;
     private readonly SchedulerOptions _options;
     private readonly object _gate = new();
@@ -26,16 +26,16 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private readonly Thread _loop;
     private readonly List<ScheduledRequest> _running = [];
     private readonly List<ScheduledRequest> _prefilling = [];
-    private KvCache? _cache;
+    private IBatchKv? _cache;
     private float[] _logits = [];
     private int _stepsSinceAdmission;
     private long _sequence;
     private long _submitted, _completed, _cancelled, _busy, _timedOut, _failed;
     private volatile int _runningCount;
 
-    public GenerationScheduler(Gpt2Session session, StoryTokenizer tokenizer, SchedulerOptions? options = null, IMeterFactory? meterFactory = null)
+    public GenerationScheduler(IBatchDecoder decoder, StoryTokenizer tokenizer, SchedulerOptions? options = null, IMeterFactory? meterFactory = null)
     {
-        _session = session;
+        _decoder = decoder;
         _tokenizer = tokenizer;
         _options = options ?? new SchedulerOptions();
         _options.Validate();

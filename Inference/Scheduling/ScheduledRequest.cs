@@ -50,7 +50,7 @@ internal sealed class ScheduledRequest
     public bool IsFinished => _finished;
 
     /// <summary>Chunked prefill in progress: the cache so far and how many prompt tokens it holds.</summary>
-    public KvCache? PartialCache { get; set; }
+    public IBatchKv? PartialCache { get; set; }
     public int PrefilledTokens { get; set; }
 
     public long? PrefillStartedAt { get; set; }

@@ -1,0 +1,189 @@
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+
+namespace TextGameGen.Inference.Runtime;
+
+/// <summary>
+/// The decode loop's view of a <see cref="SlotKvSession"/>: caches are contiguous blocks of slots. A prefill
+/// takes the next free slots, a decode step runs one block's slots in one forward pass, and rows that leave are
+/// closed up in order (each later row moves down once). Joining a block to another moves its rows next to the
+/// other's, past any block in between (a long prompt being prefilled in chunks). Nothing is padded: every row
+/// attends over its own length. One slot is kept free as scratch for those moves. Not thread-safe: the decode
+/// loop is its only user.
+/// </summary>
+public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
+{
+    private readonly SlotKvSession _session;
+    private readonly List<Block> _slots = []; // the block each active slot belongs to, in slot order
+    private readonly int _scratch;
+
+    /// <param name="session">A session whose capacity is the rows to hold plus one scratch slot.</param>
+    public SlotBatchDecoder(SlotKvSession session)
+    {
+        if (session.Capacity < 2) throw new ArgumentException("A slot decoder needs at least two slots (one is scratch).", nameof(session));
+        _session = session;
+        _scratch = session.Capacity - 1;
+    }
+
+    /// <summary>
+    /// A slot decoder for a model directory's model: its weights are read back from <paramref name="modelPath"/> and
+    /// written as the slot-cache graph. Null when the file was not written by our writer (then run it as it is).
+    /// </summary>
+    public static SlotBatchDecoder? TryOpen(string modelPath, Gpt2Config config, int rows, int maxLength, SessionSettings? settings = null)
+    {
+        if (Gpt2OnnxReader.TryReadWeights(modelPath, config) is not { } weights) return null;
+        byte[] model = Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true });
+        return new SlotBatchDecoder(SlotKvSession.Open(model, rows + 1, maxLength, settings));
+    }
+
+    public int VocabularySize => _session.VocabularySize;
+
+    /// <summary>Rows that can be held at once.</summary>
+    public int RowCapacity => _scratch;
+
+    public int MaxLength => _session.MaxLength;
+
+    public bool CanHold(int rows, int length) => rows <= RowCapacity && length <= MaxLength;
+
+    public IBatchKv Prefill(IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, CancellationToken cancellationToken = default)
+    {
+        if (prompts.Count == 0) throw new ArgumentException("No prompts.", nameof(prompts));
+        if (_slots.Count + prompts.Count > RowCapacity) throw new InvalidOperationException($"Only {RowCapacity - _slots.Count} of {RowCapacity} slots are free.");
+        var block = new Block(this);
+        try
+        {
+            for (int i = 0; i < prompts.Count; i++)
+            {
+                _session.AddRow(prompts[i], logits, i, cancellationToken);
+                _slots.Add(block);
+            }
+        }
+        catch
+        {
+            Remove(block);
+            _session.Truncate(_slots.Count);
+            throw;
+        }
+        return block;
+    }
+
+    public IBatchKv EmptyCache() => new Block(this);
+
+    public void Extend(IBatchKv cache, IReadOnlyList<int> chunk, float[] logits, CancellationToken cancellationToken = default)
+    {
+        var block = Own(cache);
+        if (block.Rows == 0)
+        {
+            if (_slots.Count >= RowCapacity) throw new InvalidOperationException($"All {RowCapacity} slots are in use.");
+            _session.AddRow(chunk, logits, 0, cancellationToken);
+            _slots.Add(block);
+            return;
+        }
+        if (block.Rows != 1) throw new ArgumentException("Extend works on a one-row cache.", nameof(cache));
+        _session.ExtendRow(block.Start, chunk, logits, 0, cancellationToken);
+    }
+
+    public void KeepRows(IBatchKv cache, IReadOnlyList<int> rows)
+    {
+        var block = Own(cache);
+        for (int i = 1; i < rows.Count; i++)
+            if (rows[i] <= rows[i - 1]) throw new ArgumentException("Rows are kept in their order: indices must increase.", nameof(rows));
+        int start = block.Start, count = block.Rows;
+        var keep = new HashSet<int>(rows.Select(r => start + r));
+        if (rows.Any(r => r < 0 || r >= count)) throw new ArgumentOutOfRangeException(nameof(rows));
+        Compact(slot => _slots[slot] != block || keep.Contains(slot));
+    }
+
+    public void AppendRows(IBatchKv cache, IBatchKv other)
+    {
+        var into = Own(cache);
+        var from = Own(other);
+        if (into == from) throw new ArgumentException("A cache cannot join itself.", nameof(other));
+        // Move the other block's rows, first to last, to just after this block's last row; rows in between move up.
+        while (from.Rows > 0)
+        {
+            int source = _slots.IndexOf(from);
+            int last = into.Rows == 0 ? -1 : _slots.LastIndexOf(into);
+            int target = source > last ? last + 1 : last;
+            MoveSlot(source, target);
+            _slots[target] = into;
+        }
+    }
+
+    public void Decode(IBatchKv cache, ReadOnlySpan<int> tokens, float[] logits, CancellationToken cancellationToken = default)
+    {
+        var block = Own(cache);
+        if (tokens.Length != block.Rows) throw new ArgumentException($"Expected {block.Rows} tokens, got {tokens.Length}.", nameof(tokens));
+        _session.Decode(block.Start, tokens, logits, cancellationToken);
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private Block Own(IBatchKv cache) => cache is Block b && b.Owner == this && !b.IsDisposed
+        ? b
+        : throw new ArgumentException("The cache is not a live cache of this decoder.", nameof(cache));
+
+    private void Remove(Block block) => Compact(slot => _slots[slot] != block);
+
+    /// <summary>Keeps the slots <paramref name="kept"/> says yes to, closing the gaps in order.</summary>
+    private void Compact(Func<int, bool> kept)
+    {
+        int write = 0;
+        var owners = new List<Block>(_slots.Count);
+        for (int read = 0; read < _slots.Count; read++)
+        {
+            if (!kept(read)) continue;
+            if (read != write) _session.CopyRow(read, write);
+            owners.Add(_slots[read]);
+            write++;
+        }
+        _slots.Clear();
+        _slots.AddRange(owners);
+        _session.Truncate(write);
+    }
+
+    /// <summary>Moves the row at <paramref name="from"/> to <paramref name="to"/>; the rows between shift by one.</summary>
+    private void MoveSlot(int from, int to)
+    {
+        if (from == to) return;
+        var owner = _slots[from];
+        _session.CopyRow(from, _scratch);
+        if (from < to) for (int s = from; s < to; s++) _session.CopyRow(s + 1, s);
+        else for (int s = from; s > to; s--) _session.CopyRow(s - 1, s);
+        _session.CopyRow(_scratch, to);
+        _slots.RemoveAt(from);
+        _slots.Insert(to, owner);
+    }
+
+    /// <summary>A contiguous run of slots owned by one cache handle.</summary>
+    private sealed class Block(SlotBatchDecoder owner) : IBatchKv
+    {
+        public SlotBatchDecoder Owner { get; } = owner;
+
+        public bool IsDisposed { get; private set; }
+
+        public int Start => Owner._slots.IndexOf(this);
+
+        public int Rows => Owner._slots.Count(b => b == this);
+
+        public int Length
+        {
+            get
+            {
+                int length = 0;
+                for (int s = 0; s < Owner._slots.Count; s++)
+                    if (Owner._slots[s] == this) length = Math.Max(length, Owner._session.LengthOf(s));
+                return length;
+            }
+        }
+
+        public double PaddingRatio => 0;
+
+        public void Dispose()
+        {
+            if (IsDisposed) return;
+            Owner.Remove(this);
+            IsDisposed = true;
+        }
+    }
+}
