@@ -17,7 +17,7 @@ namespace TextGameGen.Silo;
 public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<InferenceOptions> options, ILogger<GeneratorHost> logger) : IAsyncDisposable
 {
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
-    private readonly ConcurrentDictionary<GenerationScheduler, Gpt2Session> _sessions = new();
+    private readonly ConcurrentDictionary<GenerationScheduler, IDisposable> _sessions = new();
     private readonly ConcurrentBag<Task> _drains = [];
 
     /// <summary>Loads a model directory as <paramref name="name"/> at <paramref name="version"/>, replacing what was there.</summary>
@@ -25,8 +25,9 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
     {
         var o = options.Value;
         var dir = ModelDirectory.Open(modelPath);
-        var session = Gpt2Session.Open(dir.ModelPath, new SessionSettings { Device = SessionSettings.ParseDevice(o.Device), IntraOpThreads = o.IntraOpThreads, Nice = o.Nice }, m => LogDeviceFallback(logger, m));
-        var scheduler = new GenerationScheduler(session, StoryTokenizer.Shared, new SchedulerOptions
+        var settings = new SessionSettings { Device = SessionSettings.ParseDevice(o.Device), IntraOpThreads = o.IntraOpThreads, Nice = o.Nice };
+        var (decoder, device) = OpenDecoder(dir, settings, o);
+        var scheduler = new GenerationScheduler(decoder, StoryTokenizer.Shared, new SchedulerOptions
         {
             Mode = o.Mode,
             MaxBatchSize = o.MaxBatchSize,
@@ -36,12 +37,28 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
             ContextLength = dir.Config.Context,
             LoopNice = o.Nice,
         });
-        _sessions[scheduler] = session;
+        _sessions[scheduler] = (IDisposable)decoder;
         var previous = catalog.Set(name, scheduler, version);
-        LogLoaded(logger, name, version, modelPath, session.ActiveDevice.ToString());
+        LogLoaded(logger, name, version, modelPath, device);
         if (previous is not null) _drains.Add(DrainAsync(previous));
         catalog.TryGetLoaded(name, out var loaded);
         return loaded!;
+    }
+
+    /// <summary>The slot layout on CPU when asked for and the model file is ours; else the Optimum layout.</summary>
+    private (IBatchDecoder Decoder, string Device) OpenDecoder(ModelDirectory dir, SessionSettings settings, InferenceOptions o)
+    {
+        if (string.Equals(o.KvLayout, "slots", StringComparison.OrdinalIgnoreCase))
+        {
+            if (settings.Device != ExecutionDevice.Cpu)
+                LogDeviceFallback(logger, "The slot KV layout runs on CPU only; this generator uses the Optimum layout on the device.");
+            else if (SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, o.MaxBatchSize + 1, dir.Config.Context + 1, settings) is { } slots)
+                return (slots, "cpu, slot KV cache");
+            else
+                LogDeviceFallback(logger, $"{dir.ModelPath} was not written by this project; it runs in the Optimum KV layout.");
+        }
+        var session = Gpt2Session.Open(dir.ModelPath, settings, m => LogDeviceFallback(logger, m));
+        return (session, session.ActiveDevice.ToString().ToLowerInvariant());
     }
 
     /// <summary>

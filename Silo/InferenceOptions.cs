@@ -48,4 +48,13 @@ public sealed class InferenceOptions
     [Range(1, 1 << 20)] public int MaxPrefillTokensPerStep { get; set; } = 512;
     [Range(1, 1 << 26)] public int MaxKvTokens { get; set; } = 64 * 1024;
     public BatchingMode Mode { get; set; } = BatchingMode.Continuous;
+
+    /// <summary>
+    /// How the KV cache is laid out: <c>slots</c> (CPU: one fixed slot per row written in place, no padding, no copy
+    /// per step; memory for MaxBatchSize + 2 rows of the model's context is reserved up front) or <c>optimum</c>
+    /// (Hugging Face Optimum's layout, caches grow with the batch; runs any Optimum export and is what CUDA uses).
+    /// A model file not written by this project falls back to <c>optimum</c>, saying so.
+    /// </summary>
+    [Required, RegularExpression("(?i)^(slots|optimum)$", ErrorMessage = "KvLayout must be slots or optimum.")]
+    public string KvLayout { get; set; } = "slots";
 }

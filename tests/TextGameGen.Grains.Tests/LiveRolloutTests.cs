@@ -38,6 +38,31 @@ public sealed class LiveRolloutTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSlotAndOptimumKvLayoutsServeTheSamePassages()
+    {
+        string model = Model(3);
+        var passages = new List<string[]>();
+        foreach (var layout in new[] { "slots", "optimum" })
+        {
+            var catalog = new GeneratorCatalog();
+            await using var host = new GeneratorHost(catalog, Options.Create(new InferenceOptions { KvLayout = layout }), NullLogger<GeneratorHost>.Instance);
+            host.Load("fantasy", model, "v1");
+            Assert.True(catalog.TryGetLoaded("fantasy", out var loaded));
+            // Prompts of different lengths at once: rows of different lengths share the batch.
+            var prompts = new[] { "<|action|>The gate opens", "<|dialogue|>Who goes there, at this hour of the night?", "<|quest|>Bring me" };
+            passages.Add(await Task.WhenAll(prompts.Select(async prompt =>
+            {
+                var text = new System.Text.StringBuilder();
+                await foreach (var e in loaded!.Scheduler.GenerateAsync(prompt, SamplerSettings.Greedy with { MaxNewTokens = 40, IgnoreEndOfText = true }))
+                    text.Append(e.Text);
+                return text.ToString();
+            })));
+        }
+        Assert.Equal(passages[0], passages[1]);
+        Assert.All(passages[0], p => Assert.NotEmpty(p));
+    }
+
+    [Fact]
     public async Task APromotionReachesTheServerWithoutDroppingGenerationsInFlight()
     {
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));
