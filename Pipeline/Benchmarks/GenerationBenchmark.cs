@@ -31,17 +31,26 @@ internal sealed record GenerationBenchmarkSettings
     public int ContextLength { get; init; } = 1024;
 }
 
-/// <summary>Scenarios 1-4 of the benchmark plan, on one session, each mode on its own scheduler.</summary>
-internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchmarkSettings settings, Action<string> progress)
+/// <summary>
+/// Scenarios 1-4 of the benchmark plan, on one session, each mode on its own scheduler. Given a slot decoder, the
+/// sweep and the head-of-line mix also run continuous batching over the slot KV layout ("continuous-slots").
+/// </summary>
+internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchmarkSettings settings, Action<string> progress, SlotBatchDecoder? slots = null)
 {
+    private const string SlotsLabel = "continuous-slots";
     private readonly Random _random = new(17);
+
+    /// <summary>The modes to compare, labelled, with the slot layout's continuous batching last when there is one.</summary>
+    private IEnumerable<(string Label, BatchingMode Mode, bool Slots)> Variants(IEnumerable<BatchingMode> modes) =>
+        modes.Select(m => (m.ToString().ToLowerInvariant(), m, false))
+            .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) ? [(SlotsLabel, BatchingMode.Continuous, true)] : []);
 
     private int[] Prompt(int tokens) => Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
 
     private SamplerSettings Fixed(int tokens) => new() { Seed = _random.Next(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
 
-    private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024) =>
-        new(session, StoryTokenizer.Shared, new SchedulerOptions
+    private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024, bool onSlots = false) =>
+        new(onSlots ? slots! : session, StoryTokenizer.Shared, new SchedulerOptions
         {
             Mode = mode,
             MaxBatchSize = mode == BatchingMode.Serial ? 1 : maxBatch,
@@ -61,28 +70,30 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         var results = new List<ScenarioResult>();
         foreach (int players in settings.Players)
         {
-            var windows = settings.Modes.ToDictionary(m => m, _ => new List<ScenarioResult>());
+            var variants = Variants(settings.Modes).ToList();
+            var windows = variants.ToDictionary(v => v.Label, _ => new List<ScenarioResult>());
             for (int rep = 0; rep < settings.Repetitions; rep++)
             {
-                foreach (var mode in settings.Modes)
+                foreach (var variant in variants)
                 {
-                    var result = await SweepWindow(mode, players);
-                    progress($"sweep N={players} {mode} rep {rep + 1}/{settings.Repetitions}: {result.TokensPerSecond:F1} tok/s, TTFT p50 {result.TtftP50:F0} ms");
-                    windows[mode].Add(result);
+                    var result = await SweepWindow(variant, players);
+                    progress($"sweep N={players} {variant.Label} rep {rep + 1}/{settings.Repetitions}: {result.TokensPerSecond:F1} tok/s, TTFT p50 {result.TtftP50:F0} ms");
+                    windows[variant.Label].Add(result);
                 }
             }
-            foreach (var mode in settings.Modes)
+            foreach (var (label, _, _) in variants)
             {
-                var sorted = windows[mode].OrderBy(r => r.TokensPerSecond).ToList();
-                results.Add(sorted[sorted.Count / 2] with { Note = $"median of {sorted.Count}: {string.Join(", ", windows[mode].Select(r => r.TokensPerSecond.ToString("F0")))} tok/s" });
+                var sorted = windows[label].OrderBy(r => r.TokensPerSecond).ToList();
+                results.Add(sorted[sorted.Count / 2] with { Note = $"median of {sorted.Count}: {string.Join(", ", windows[label].Select(r => r.TokensPerSecond.ToString("F0")))} tok/s" });
             }
         }
         return results;
     }
 
-    private async Task<ScenarioResult> SweepWindow(BatchingMode mode, int players)
+    private async Task<ScenarioResult> SweepWindow((string Label, BatchingMode Mode, bool Slots) variant, int players)
     {
-        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget);
+        var mode = variant.Mode;
+        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget, onSlots: variant.Slots);
         await RequestSample.Measure(scheduler, Prompt(8), Fixed(2), Stopwatch.StartNew());
         using var batches = new BatchSizeRecorder();
         var clock = Stopwatch.StartNew();
@@ -96,16 +107,16 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
                 lock (samples) samples.Add(s);
             }
         }));
-        return ScenarioResult.From("sweep", mode.ToString().ToLowerInvariant(), players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot());
+        return ScenarioResult.From("sweep", variant.Label, players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot());
     }
 
     /// <summary>Scenario 2: open loop at a fixed arrival rate; 90% short requests, 10% long ones.</summary>
     public async Task<List<ScenarioResult>> HeadOfLine()
     {
         var results = new List<ScenarioResult>();
-        foreach (var mode in new[] { BatchingMode.Static, BatchingMode.Continuous })
+        foreach (var (label, mode, onSlots) in Variants([BatchingMode.Static, BatchingMode.Continuous]))
         {
-            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, settings.SweepPrefillBudget);
+            await using var scheduler = Scheduler(mode, settings.MaxBatchSize, settings.SweepPrefillBudget, onSlots: onSlots);
             using var batches = new BatchSizeRecorder();
             var arrivals = new Random(5);
             var clock = Stopwatch.StartNew();
@@ -122,9 +133,9 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
             var samples = await Task.WhenAll(tasks);
             double seconds = clock.Elapsed.TotalSeconds;
             var shorts = samples.Where(s => s.Wanted == settings.ShortTokens).ToList();
-            var all = ScenarioResult.From("head-of-line", mode.ToString().ToLowerInvariant(), tasks.Count, seconds, samples, batches.Snapshot());
-            var shortOnly = ScenarioResult.From("head-of-line (short)", mode.ToString().ToLowerInvariant(), shorts.Count, seconds, shorts, batches.Snapshot());
-            progress($"head-of-line {mode}: short p99 e2e {shortOnly.EndToEndP99:F0} ms");
+            var all = ScenarioResult.From("head-of-line", label, tasks.Count, seconds, samples, batches.Snapshot());
+            var shortOnly = ScenarioResult.From("head-of-line (short)", label, shorts.Count, seconds, shorts, batches.Snapshot());
+            progress($"head-of-line {label}: short p99 e2e {shortOnly.EndToEndP99:F0} ms");
             results.Add(all);
             results.Add(shortOnly);
         }

@@ -25,6 +25,17 @@ internal static class GenerationReport
                 Console.WriteLine($"sweep N={n}: continuous / serial tokens/s = {cont.TokensPerSecond / serial.TokensPerSecond:F1}x" +
                     (stat is not null ? $"; continuous / static = {cont.TokensPerSecond / stat.TokensPerSecond:F2}x" : ""));
         }
+        foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
+        {
+            var optimum = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "continuous" && r.Players == n);
+            var slotRows = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "continuous-slots" && r.Players == n);
+            if (optimum is not null && slotRows is not null)
+                Console.WriteLine($"sweep N={n}: continuous on slots / continuous (Optimum layout) tokens/s = {slotRows.TokensPerSecond / optimum.TokensPerSecond:F2}x");
+        }
+        var holSlots = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous-slots");
+        var holOptimum = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous");
+        if (holSlots is not null && holOptimum is not null)
+            Console.WriteLine($"head-of-line: short requests' p99 end-to-end continuous (Optimum layout) / continuous on slots = {holOptimum.EndToEndP99 / holSlots.EndToEndP99:F2}x");
         var holStatic = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "static");
         var holCont = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous");
         if (holStatic is not null && holCont is not null)

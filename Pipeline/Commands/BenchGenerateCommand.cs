@@ -34,10 +34,11 @@ internal static class BenchGenerateCommand
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
+        var slotLayout = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "sweep and head-of-line also run continuous batching over the slot KV layout (fp32 on CPU; --slots false leaves it out)" };
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -63,7 +64,11 @@ internal static class BenchGenerateCommand
             using var _ = session;
             settings = settings with { ContextLength = context };
             var machine = MachineInfo.Current(session.ActiveDevice.ToString().ToLowerInvariant());
-            var bench = new GenerationBenchmark(session, settings, m => Console.Error.WriteLine(m));
+            // Slots for the largest batch the sweep and head-of-line mix use, each as long as their longest request.
+            using var slots = parse.GetValue(slotLayout) && session.ActiveDevice == ExecutionDevice.Cpu && !session.IsHalf
+                ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2)
+                : null;
+            var bench = new GenerationBenchmark(session, settings, m => Console.Error.WriteLine(m), slots);
             var results = new List<ScenarioResult>();
             if (chosen.Contains("sweep")) results.AddRange(await bench.ConcurrencySweep());
             if (chosen.Contains("hol")) results.AddRange(await bench.HeadOfLine());
@@ -84,6 +89,19 @@ internal static class BenchGenerateCommand
     private static BatchingMode ParseMode(string value) => Enum.TryParse<BatchingMode>(value, ignoreCase: true, out var mode)
         ? mode
         : throw new ArgumentException($"Unknown mode '{value}': use serial, static or continuous.");
+
+    private static SlotBatchDecoder OpenSlots(string? modelDir, string shape, int rows, int maxLength)
+    {
+        var settings = ModelOptions.Session("cpu");
+        if (modelDir is not null)
+        {
+            var dir = ModelDirectory.Open(modelDir);
+            return SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, rows, maxLength, settings)
+                ?? throw new ArgumentException($"{modelDir} was not written by this project, so it has no slot layout: use --slots false.");
+        }
+        var bytes = Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1), new OnnxExportOptions { SlotCache = true });
+        return new SlotBatchDecoder(SlotKvSession.Open(bytes, rows + 1, maxLength, settings));
+    }
 
     internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache)
     {
