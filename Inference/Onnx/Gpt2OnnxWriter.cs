@@ -38,6 +38,8 @@ public static class Gpt2OnnxWriter
         if (options.SlotCache)
         {
             g.Input("seqlens_k", (int)TensorProto.Types.DataType.Int32, "batch_size");
+            // Which position's logits each row wants: rows of a prefill are right-padded to the longest prompt.
+            g.Input("last_index", i64, "batch_size");
             g.Input("total_sequence_length", (int)TensorProto.Types.DataType.Int32);
         }
         else
@@ -70,7 +72,8 @@ public static class Gpt2OnnxWriter
             ? blocks.Plain(tokenEmbedding, positionEmbedding)
             : blocks.Fused(tokenEmbedding, positionEmbedding, options.SlotCache);
 
-        LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
+        if (options.SlotCache) SlotLmHead(g, hidden, wte);
+        else LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
 
         var model = new ModelProto
         {
@@ -134,6 +137,17 @@ public static class Gpt2OnnxWriter
             string shape = g.Node("Concat", [batchSeq, g.Int64Constant(weights.Config.VocabularySize)], ("axis", 0));
             g.NodeTo("Reshape", [ToFloat32(g, logits2d), shape], "logits");
         }
+    }
+
+    /// <summary>Each row's logits at its own <c>last_index</c>, <c>[batch, 1, vocabulary]</c>, straight into the caller's buffer.</summary>
+    private static void SlotLmHead(OnnxGraphBuilder g, string hidden, string wte)
+    {
+        // GatherND with one batch dimension: indices [batch, 1, 1] pick hidden[b, last_index[b]] as [batch, 1, width].
+        string indices = g.Node("Unsqueeze", ["last_index", g.Int64Constant(1, 2)]);
+        string last = g.Node("GatherND", [hidden, indices], ("batch_dims", 1L));
+        string logits = g.Half ? g.Unique("logits_half") : "logits";
+        g.NodeTo("FusedMatMul", OnnxGraphBuilder.MicrosoftDomain, [last, wte], [logits], ("transB", 1));
+        if (g.Half) g.NodeTo("Cast", [logits], "logits", ("to", (int)TensorProto.Types.DataType.Float));
     }
 
     private static string ToFloat32(OnnxGraphBuilder g, string value) =>

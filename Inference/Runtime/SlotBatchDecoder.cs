@@ -50,20 +50,8 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         if (prompts.Count == 0) throw new ArgumentException("No prompts.", nameof(prompts));
         if (_slots.Count + prompts.Count > RowCapacity) throw new InvalidOperationException($"Only {RowCapacity - _slots.Count} of {RowCapacity} slots are free.");
         var block = new Block(this);
-        try
-        {
-            for (int i = 0; i < prompts.Count; i++)
-            {
-                _session.AddRow(prompts[i], logits, i, cancellationToken);
-                _slots.Add(block);
-            }
-        }
-        catch
-        {
-            Remove(block);
-            _session.Truncate(_slots.Count);
-            throw;
-        }
+        _session.AddRows(prompts, logits, 0, cancellationToken); // one forward pass for all of them
+        for (int i = 0; i < prompts.Count; i++) _slots.Add(block);
         return block;
     }
 

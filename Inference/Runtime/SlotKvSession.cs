@@ -10,6 +10,9 @@ namespace TextGameGen.Inference.Runtime;
 /// </summary>
 public sealed class SlotKvSession : IDisposable
 {
+    /// <summary>Token fed at the padded positions of a right-padded prefill (never attended to).</summary>
+    public const int PadTokenId = Gpt2Session.PadTokenId;
+
     private readonly InferenceSession _session;
     private readonly float[][] _keys;
     private readonly float[][] _values;
@@ -71,6 +74,39 @@ public sealed class SlotKvSession : IDisposable
         return row;
     }
 
+    /// <summary>
+    /// Prefills several new rows in the next free slots in one forward pass (right-padded to the longest prompt;
+    /// each row attends over its own tokens only); writes each row's last-position logits from row
+    /// <paramref name="logitsRow"/> of <paramref name="logits"/> on. Returns the first new row's index.
+    /// </summary>
+    public int AddRows(IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, int logitsRow = 0, CancellationToken cancellationToken = default)
+    {
+        int k = prompts.Count, first = ActiveRows;
+        if (k == 0) throw new ArgumentException("No prompts.", nameof(prompts));
+        if (first + k > Capacity) throw new InvalidOperationException($"Only {Capacity - first} slots are free.");
+        if (prompts.Any(p => p.Count == 0 || p.Count > MaxLength)) throw new ArgumentException($"A prompt has 1..{MaxLength} tokens.", nameof(prompts));
+        int n = prompts.Max(p => p.Count);
+        var ids = new long[k * n];
+        var positions = new long[k * n];
+        var seqlens = new int[k];
+        var last = new long[k];
+        for (int r = 0; r < k; r++)
+        {
+            var prompt = prompts[r];
+            for (int j = 0; j < n; j++)
+            {
+                ids[r * n + j] = j < prompt.Count ? prompt[j] : PadTokenId;
+                positions[r * n + j] = j;
+            }
+            seqlens[r] = prompt.Count - 1;
+            last[r] = prompt.Count - 1;
+        }
+        Run(first, k, n, ids, positions, seqlens, last, n, logits, logitsRow, cancellationToken);
+        for (int r = 0; r < k; r++) _lengths[first + r] = prompts[r].Count;
+        ActiveRows += k;
+        return first;
+    }
+
     /// <summary>Appends a chunk of tokens to one active row in one forward pass (a piece of a long prompt).</summary>
     public void ExtendRow(int row, IReadOnlyList<int> chunk, float[] logits, int logitsRow = 0, CancellationToken cancellationToken = default)
     {
@@ -86,7 +122,7 @@ public sealed class SlotKvSession : IDisposable
         var ids = tokens.Select(t => (long)t).ToArray();
         var positions = Enumerable.Range(past, n).Select(p => (long)p).ToArray();
         // seqlens_k is each row's total length minus one, past and new tokens together.
-        Run(row, 1, n, ids, positions, [past + n - 1], past + n, logits, logitsRow, cancellationToken);
+        Run(row, 1, n, ids, positions, [past + n - 1], [n - 1], past + n, logits, logitsRow, cancellationToken);
         _lengths[row] = past + n;
     }
 
@@ -115,7 +151,7 @@ public sealed class SlotKvSession : IDisposable
             seqlens[i] = _lengths[r];
             total = Math.Max(total, _lengths[r] + 1);
         }
-        Run(firstRow, rows, 1, ids, positions, seqlens, total, logits, 0, cancellationToken);
+        Run(firstRow, rows, 1, ids, positions, seqlens, new long[rows], total, logits, 0, cancellationToken);
         for (int i = 0; i < rows; i++) _lengths[firstRow + i]++;
     }
 
@@ -166,16 +202,17 @@ public sealed class SlotKvSession : IDisposable
         ActiveRows--;
     }
 
-    private void Run(int firstRow, int rows, int seq, long[] ids, long[] positions, int[] seqlens, int total, float[] logits,
+    private void Run(int firstRow, int rows, int seq, long[] ids, long[] positions, int[] seqlens, long[] lastIndex, int total, float[] logits,
         int logitsRow = 0, CancellationToken cancellationToken = default)
     {
-        var names = new List<string>(5 + 2 * Layers) { "input_ids", "seqlens_k", "total_sequence_length", "position_ids" };
+        var names = new List<string>(5 + 2 * Layers) { "input_ids", "seqlens_k", "total_sequence_length", "position_ids", "last_index" };
         var inputs = new List<OrtValue>(5 + 2 * Layers)
         {
             OrtValue.CreateTensorValueFromMemory(ids, [rows, seq]),
             OrtValue.CreateTensorValueFromMemory(seqlens, [rows]),
             OrtValue.CreateTensorValueFromMemory(new[] { total }, []),
             OrtValue.CreateTensorValueFromMemory(positions, [rows, seq]),
+            OrtValue.CreateTensorValueFromMemory(lastIndex, [rows]),
         };
         var outputs = new List<OrtValue>(1 + 2 * Layers)
         {
@@ -215,7 +252,7 @@ public sealed class SlotKvSession : IDisposable
         }
         finally
         {
-            for (int i = 0; i < 4; i++) inputs[i].Dispose();
+            for (int i = 0; i < 5; i++) inputs[i].Dispose();
             outputs[0].Dispose();
             foreach (var c in caches) c.Dispose();
         }

@@ -30,7 +30,8 @@ public sealed class SlotBatchDecoderTests
         var partial = decoder.EmptyCache();
         decoder.Extend(partial, longPrompt[..12], logits);
         var shorts = new List<List<int>> { TestModels.RandomTokens(3, 2).ToList(), TestModels.RandomTokens(7, 3).ToList() };
-        var running = decoder.Prefill(shorts.Cast<IReadOnlyList<int>>().ToList(), logits);
+        var running = decoder.Prefill(shorts.Cast<IReadOnlyList<int>>().ToList(), logits); // one pass, right-padded
+        for (int r = 0; r < shorts.Count; r++) AssertRow(reference, shorts[r], logits, r, vocab);
         Step(decoder, reference, running, shorts, logits, vocab, 200);
 
         // The long prompt's last chunk, then it joins the running rows: they stay first, it comes last.
