@@ -265,19 +265,7 @@ public sealed class Gpt2Session : IBatchDecoder, IDisposable
                 outputs.Add(keys[i]);
                 outputs.Add(values[i]);
             }
-            using var runOptions = new RunOptions();
-            using (cancellationToken.Register(() => runOptions.Terminate = true))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    _session.Run(runOptions, inputNames, inputs, _outputNames, outputs);
-                }
-                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-            }
+            CancellableRun.Run(_session, inputNames, inputs, _outputNames, outputs, cancellationToken);
             if (allPositions) CopyAllLogits(logitsValue, logits);
             else if (!direct) CopyLastPositionLogits(logitsValue, batch, _lastPositionLogits ? 1 : seq, logits);
             ok = true;

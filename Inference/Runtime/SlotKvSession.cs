@@ -187,17 +187,7 @@ public sealed class SlotKvSession : IDisposable
     {
         if ((uint)row >= (uint)ActiveRows) throw new ArgumentOutOfRangeException(nameof(row));
         int last = ActiveRows - 1;
-        if (row != last)
-        {
-            int used = _lengths[last] * HeadDim, stride = MaxLength * HeadDim;
-            for (int layer = 0; layer < Layers; layer++)
-                for (int h = 0; h < Heads; h++)
-                {
-                    Array.Copy(_keys[layer], (long)last * _rowElements + h * stride, _keys[layer], (long)row * _rowElements + h * stride, used);
-                    Array.Copy(_values[layer], (long)last * _rowElements + h * stride, _values[layer], (long)row * _rowElements + h * stride, used);
-                }
-            _lengths[row] = _lengths[last];
-        }
+        CopyRow(last, row);
         _lengths[last] = 0;
         ActiveRows--;
     }
@@ -236,19 +226,7 @@ public sealed class SlotKvSession : IDisposable
         }
         try
         {
-            using var runOptions = new RunOptions();
-            using (cancellationToken.Register(() => runOptions.Terminate = true))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    _session.Run(runOptions, names, inputs, _outputNames, outputs);
-                }
-                catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(cancellationToken);
-                }
-            }
+            CancellableRun.Run(_session, names, inputs, _outputNames, outputs, cancellationToken);
         }
         finally
         {

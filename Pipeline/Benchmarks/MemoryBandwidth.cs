@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -30,11 +29,9 @@ internal static class MemoryBandwidth
         return (double)chunk * threads * sizeof(float) / Stats.Median(times);
     }
 
-    private static float Sum(ReadOnlySpan<float> values) =>
-        Vector512.IsHardwareAccelerated ? Sum512(values) : Sum256(values);
-
-    // Widest vectors the machine has, eight independent accumulators: many loads in flight per core.
-    private static float Sum512(ReadOnlySpan<float> values)
+    // 512-bit vectors (two 256-bit operations each where the machine has no AVX-512) and eight independent
+    // accumulators: many loads in flight per core.
+    private static float Sum(ReadOnlySpan<float> values)
     {
         var v = MemoryMarshal.Cast<float, Vector512<float>>(values);
         Vector512<float> a = default, b = default, c = default, d = default, e = default, f = default, g = default, h = default;
@@ -44,17 +41,5 @@ internal static class MemoryBandwidth
             e += v[i + 4]; f += v[i + 5]; g += v[i + 6]; h += v[i + 7];
         }
         return Vector512.Sum(a + b + c + d + e + f + g + h);
-    }
-
-    private static float Sum256(ReadOnlySpan<float> values)
-    {
-        var v = MemoryMarshal.Cast<float, Vector256<float>>(values);
-        Vector256<float> a = default, b = default, c = default, d = default, e = default, f = default, g = default, h = default;
-        for (int i = 0; i + 8 <= v.Length; i += 8)
-        {
-            a += v[i]; b += v[i + 1]; c += v[i + 2]; d += v[i + 3];
-            e += v[i + 4]; f += v[i + 5]; g += v[i + 6]; h += v[i + 7];
-        }
-        return Vector256.Sum(a + b + c + d + e + f + g + h);
     }
 }
