@@ -64,9 +64,10 @@ internal static class BenchGenerateCommand
             using var _ = session;
             settings = settings with { ContextLength = context };
             var machine = MachineInfo.Current(session.ActiveDevice.ToString().ToLowerInvariant());
-            // Slots for the largest batch the sweep and head-of-line mix use, each as long as their longest request.
+            // Slots for the largest batch the sweep and head-of-line mix use (and a long prompt being filled in chunks),
+            // each as long as their longest request.
             using var slots = parse.GetValue(slotLayout) && session.ActiveDevice == ExecutionDevice.Cpu && !session.IsHalf
-                ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2)
+                ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize + 1, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2)
                 : null;
             var bench = new GenerationBenchmark(session, settings, m => Console.Error.WriteLine(m), slots);
             var results = new List<ScenarioResult>();
