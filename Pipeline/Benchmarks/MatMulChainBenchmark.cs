@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
@@ -36,16 +35,7 @@ internal sealed class MatMulChainBenchmark : IDisposable
         var input = new float[rows * _config.Width];
         for (int i = 0; i < input.Length; i++) input[i] = (i % 13 - 6) * 0.01f;
         using var x = OrtValue.CreateTensorValueFromMemory(input, [rows, _config.Width]);
-        using var runOptions = new RunOptions();
-        var times = new List<double>();
-        for (int r = 0; r < repetitions + 2; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            using var outputs = _session.Run(runOptions, ["x"], [x], ["y"]);
-            sw.Stop();
-            if (r >= 2) times.Add(sw.Elapsed.TotalSeconds);
-        }
-        return Stats.Median(times);
+        return RunTimer.MedianSeconds(_session, "x", x, "y", repetitions);
     }
 
     private static ModelProto Build(Gpt2Weights weights)

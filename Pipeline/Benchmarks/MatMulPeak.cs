@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using TextGameGen.Inference.Runtime;
@@ -39,19 +38,8 @@ internal sealed class MatMulPeak : IDisposable
     public double Measure(int repetitions = 6)
     {
         double best = 0;
-        using var runOptions = new RunOptions();
         foreach (var (n, session, input) in _sizes)
-        {
-            var times = new List<double>();
-            for (int r = 0; r < repetitions + 2; r++)
-            {
-                var sw = Stopwatch.StartNew();
-                using var outputs = session.Run(runOptions, ["a"], [input], ["c"]);
-                sw.Stop();
-                if (r >= 2) times.Add(sw.Elapsed.TotalSeconds);
-            }
-            best = Math.Max(best, 2.0 * n * n * n / Stats.Median(times));
-        }
+            best = Math.Max(best, 2.0 * n * n * n / RunTimer.MedianSeconds(session, "a", input, "c", repetitions));
         Readings.Add(best);
         return best;
     }
