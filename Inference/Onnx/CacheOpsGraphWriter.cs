@@ -47,10 +47,5 @@ internal static class CacheOpsGraphWriter
         return Model(g);
     }
 
-    private static byte[] Model(OnnxGraphBuilder g)
-    {
-        var model = new ModelProto { IrVersion = 9, ProducerName = "TextGameGen", Graph = g.Graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 20 });
-        return model.ToByteArray();
-    }
+    private static byte[] Model(OnnxGraphBuilder g) => g.ToModelBytes();
 }

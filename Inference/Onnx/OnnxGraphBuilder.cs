@@ -5,7 +5,7 @@ using Onnx;
 namespace TextGameGen.Inference.Onnx;
 
 /// <summary>A thin helper over the ONNX protobuf classes: unique names, typed constants, nodes with attributes.</summary>
-internal sealed class OnnxGraphBuilder(bool half)
+public sealed class OnnxGraphBuilder(bool half)
 {
     public const string MicrosoftDomain = "com.microsoft";
     private readonly GraphProto _graph = new() { Name = "gpt2" };
@@ -19,6 +19,15 @@ internal sealed class OnnxGraphBuilder(bool half)
     public GraphProto Graph => _graph;
 
     public string Unique(string prefix) => $"{prefix}_{_counter++}";
+
+    /// <summary>The graph as a serialized model (ONNX opset 20, plus ONNX Runtime's <c>com.microsoft</c> domain when asked).</summary>
+    public byte[] ToModelBytes(bool microsoftDomain = false)
+    {
+        var model = new ModelProto { IrVersion = 9, ProducerName = "TextGameGen", Graph = _graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 20 });
+        if (microsoftDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+        return model.ToByteArray();
+    }
 
     public void Input(string name, int elemType, params object[] dims) => _graph.Input.Add(ValueInfo(name, elemType, dims));
 

@@ -1,4 +1,4 @@
-using TextGameGen.Inference.Numerics;
+using System.Numerics.Tensors;
 using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Inference.Reference;
@@ -70,7 +70,7 @@ public sealed class ReferenceGpt2(Gpt2Weights weights)
         {
             var outRow = y.AsSpan(t * n, n);
             bias.AsSpan().CopyTo(outRow);
-            for (int i = 0; i < k; i++) VectorMath.Axpy(outRow, x[t * k + i], weight.AsSpan(i * n, n));
+            for (int i = 0; i < k; i++) TensorPrimitives.MultiplyAdd(weight.AsSpan(i * n, n), x[t * k + i], outRow, outRow);
         });
         return y;
     }
@@ -118,7 +118,7 @@ public sealed class ReferenceGpt2(Gpt2Weights weights)
         {
             var row = wte.AsSpan((int)((long)v * w), w);
             for (int t = 0; t < s; t++)
-                logits[(long)t * vocab + v] = VectorMath.Dot(h.AsSpan(t * w, w), row);
+                logits[(long)t * vocab + v] = TensorPrimitives.Dot(h.AsSpan(t * w, w), row);
         });
         return logits;
     }

@@ -1,104 +1,102 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Model.Safetensors;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Pipeline.Training;
 
 namespace TextGameGen.Pipeline.Commands;
 
-/// <summary><c>tgg train</c>: trains from scratch or from a checkpoint, evaluates on dev, checkpoints, exports.</summary>
+/// <summary><c>tgg train</c>: starts or resumes a <see cref="TrainingRun"/>, then exports the model through the ONNX writer.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Required = true, Description = "corpus directory with train.txt and dev.txt (tgg corpus build)" };
-        var output = new Option<string>("--out") { Required = true, Description = "model directory to write (checkpoint.safetensors is kept there too)" };
-        var shape = new Option<string?>("--shape") { Description = "start from scratch with this shape (tiny, small-124M, ...)" };
+        var defaults = new TrainingPlan();
+        var data = new Option<string?>("--data") { Description = "corpus directory with train.txt and dev.txt (tgg corpus build); not with --resume" };
+        var output = new Option<string?>("--out") { Description = "the run's folder: checkpoints, run.json, curve.tsv and the exported model" };
+        var shape = new Option<string?>("--shape") { Description = "start from scratch with this shape (tiny, small-124M, medium-355M, LxHxW)" };
+        var context = new Option<int?>("--context") { Description = "context length of a new model from --shape (default: the shape's, 1024 for LxHxW)" };
         var init = new Option<string?>("--init") { Description = "start from a checkpoint: a Hugging Face GPT-2 model.safetensors or our checkpoint.safetensors" };
         var heads = new Option<int?>("--heads") { Description = "attention heads of --init (default: config.json beside it)" };
-        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 200 };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 4 };
-        var seq = new Option<int>("--seq") { DefaultValueFactory = _ => 64 };
-        var lr = new Option<float>("--lr") { DefaultValueFactory = _ => 3e-4f };
-        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => 50 };
+        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder where it stopped (weights, optimizer moments, step, data position, plan)" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => defaults.Steps, Description = "steps of the whole run" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => defaults.Batch };
+        var seq = new Option<int>("--seq") { DefaultValueFactory = _ => defaults.Sequence };
+        var lr = new Option<float>("--lr") { DefaultValueFactory = _ => defaults.LearningRate };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 0, Description = "warm-up steps (0: a twentieth of --steps)" };
+        var evalEvery = new Option<int>("--eval-every") { DefaultValueFactory = _ => defaults.EvalEvery, Description = "dev loss every N steps (and at the end)" };
+        var evalBatches = new Option<int>("--eval-batches") { DefaultValueFactory = _ => 0, Description = "dev batches per evaluation (0: all of dev)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
-        var resume = new Option<string?>("--resume") { Description = "continue a run from its folder (checkpoint.safetensors + optimizer.safetensors): weights, optimizer moments, step and data position" };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "write checkpoint.safetensors and optimizer.safetensors into --out every N steps (0: at the end only)" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { DefaultValueFactory = _ => 0, Description = "checkpoint every N steps (0: at the end of this invocation only)" };
         var runSteps = new Option<int>("--run-steps") { DefaultValueFactory = _ => 0, Description = "stop after this many steps in this invocation (checkpointed; continue with --resume)" };
+        var fp16 = ModelOptions.Fp16();
         var command = new Command("train", "Train or fine-tune a GPT-2 model in C#, then export it through the ONNX writer")
         {
-            data, output, shape, init, heads, steps, batch, seq, lr, evalEvery, seed, resume, checkpointEvery, runSteps,
+            data, output, shape, context, init, heads, resume, steps, batch, seq, lr, warmup, evalEvery, evalBatches, seed, checkpointEvery, runSteps, fp16,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {
-            string dataDir = parse.GetValue(data)!;
-            foreach (var f in new[] { "train.txt", "dev.txt" })
-                if (!File.Exists(Path.Combine(dataDir, f))) throw new FileNotFoundException($"'{dataDir}' has no {f}; run tgg corpus build first.");
-            string? resumeDir = parse.GetValue(resume);
-            if (resumeDir is not null && !File.Exists(Path.Combine(resumeDir, AdamW.StateFile)))
-                throw new FileNotFoundException($"'{resumeDir}' has no {AdamW.StateFile} to resume from.");
-            Gpt2Weights weights = (parse.GetValue(shape), parse.GetValue(init), resumeDir) switch
+            TrainingRun run;
+            if (parse.GetValue(resume) is { } folder)
             {
-                ({ } s, null, null) => Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(s), parse.GetValue(seed)),
-                (null, { } path, null) => HuggingFaceGpt2Import.Import(path, parse.GetValue(heads)),
-                (null, null, { } dir) => HuggingFaceGpt2Import.Import(Path.Combine(dir, "checkpoint.safetensors"), parse.GetValue(heads)),
-                _ => throw new ArgumentException("Give exactly one of --shape (from scratch), --init (from a checkpoint) or --resume (a run's folder)."),
-            };
-            int b = parse.GetValue(batch), t = Math.Min(parse.GetValue(seq), weights.Config.Context), total = parse.GetValue(steps);
-            var model = new TrainingModel(weights);
-            var optimizer = new AdamW(model, new TrainingSettings { LearningRate = parse.GetValue(lr), TotalSteps = total, WarmupSteps = Math.Max(1, total / 20) });
-            var train = new TokenBatches(File.ReadLines(Path.Combine(dataDir, "train.txt")));
-            var dev = new TokenBatches(File.ReadLines(Path.Combine(dataDir, "dev.txt")));
-            Console.WriteLine($"training {weights.Config.ParameterCount:N0} parameters on {train.TokenCount:N0} tokens, batch {b} x {t}, {total} steps");
-            string outDir = parse.GetValue(output)!;
-            if (resumeDir is not null)
-            {
-                var state = optimizer.Load(Path.Combine(resumeDir, AdamW.StateFile));
-                train.Position = int.Parse(state["data_position"], System.Globalization.CultureInfo.InvariantCulture);
-                Console.WriteLine($"resuming at step {optimizer.Step + 1} of {total}");
+                if (parse.GetValue(shape) is not null || parse.GetValue(init) is not null || parse.GetValue(data) is not null)
+                    throw new ArgumentException("--resume continues a run with its own data and weights; leave out --data, --shape and --init.");
+                run = TrainingRun.Resume(folder);
+                Console.WriteLine($"resuming {folder} at step {run.Step + 1} of {run.Plan.Steps}");
             }
-            void Checkpoint()
+            else
             {
-                Directory.CreateDirectory(outDir);
-                var now = model.ToWeights();
-                // The shape, for --resume (the model's full config.json, written at the end, holds it too).
-                if (!File.Exists(Path.Combine(outDir, ModelDirectory.ConfigFile))) File.WriteAllText(Path.Combine(outDir, ModelDirectory.ConfigFile), now.Config.ToJson());
-                SafetensorsFile.Write(Path.Combine(outDir, "checkpoint.safetensors"), now.Tensors, new Dictionary<string, string> { ["steps"] = optimizer.Step.ToString() });
-                optimizer.Save(Path.Combine(outDir, AdamW.StateFile), new Dictionary<string, string> { ["data_position"] = train.Position.ToString() });
-            }
-            var clock = Stopwatch.StartNew();
-            double devLoss = double.NaN;
-            int first = optimizer.Step + 1, stopAt = parse.GetValue(runSteps) > 0 ? Math.Min(total, optimizer.Step + parse.GetValue(runSteps)) : total;
-            for (int step = first; step <= stopAt && !cancellationToken.IsCancellationRequested; step++)
-            {
-                var (x, y) = train.Next(b, t);
-                model.ZeroGradients();
-                double loss = model.Forward(x, y, b, t);
-                model.Backward();
-                double norm = optimizer.Update();
-                double perStep = clock.Elapsed.TotalSeconds / (step - first + 1);
-                Console.WriteLine($"step {step}/{total} loss {loss:F4} grad-norm {norm:F2} {b * t / perStep:F0} tok/s, {TimeSpan.FromSeconds(perStep * (total - step)):mm\\:ss} left");
-                if (parse.GetValue(checkpointEvery) > 0 && step % parse.GetValue(checkpointEvery) == 0) Checkpoint();
-                if (step % parse.GetValue(evalEvery) == 0 || step == stopAt)
+                var dataDir = parse.GetValue(data) ?? throw new ArgumentException("--data is required (a corpus folder from tgg corpus build), or --resume a run.");
+                var outDir = parse.GetValue(output) ?? throw new ArgumentException("--out is required: the run's folder.");
+                var (weights, origin) = StartingWeights(parse.GetValue(shape), parse.GetValue(context), parse.GetValue(init), parse.GetValue(heads), parse.GetValue(seed));
+                var plan = new TrainingPlan
                 {
-                    devLoss = dev.All(b, t).Select(d => model.Forward(d.Inputs, d.Targets, b, t)).DefaultIfEmpty(double.NaN).Average();
-                    Console.WriteLine($"dev loss {devLoss:F4} (perplexity {Math.Exp(devLoss):F2})");
-                }
+                    Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), Sequence = parse.GetValue(seq), LearningRate = parse.GetValue(lr),
+                    WarmupSteps = parse.GetValue(warmup), EvalEvery = parse.GetValue(evalEvery), EvalBatches = parse.GetValue(evalBatches),
+                    CheckpointEvery = parse.GetValue(checkpointEvery), Init = origin, Data = Path.GetFullPath(dataDir),
+                };
+                run = TrainingRun.Start(outDir, plan, weights);
             }
-            var trained = model.ToWeights();
+            Console.WriteLine($"training {run.Config.ParameterCount:N0} parameters on {run.TrainingTokens:N0} tokens, batch {run.Plan.Batch} x {run.Plan.Sequence}, {run.Plan.Steps} steps");
+            var result = run.Run(parse.GetValue(runSteps), new ConsoleProgress(), cancellationToken);
             var source = new JsonObject
             {
-                ["kind"] = "trained", ["steps"] = optimizer.Step, ["batch"] = b, ["seq"] = t, ["learning_rate"] = parse.GetValue(lr),
-                ["init"] = parse.GetValue(init) is { } i ? Path.GetFileName(i) : $"random:{parse.GetValue(shape)}:{parse.GetValue(seed)}",
-                ["trainer_dev_loss"] = devLoss, ["seconds"] = clock.Elapsed.TotalSeconds,
+                ["kind"] = "trained", ["steps"] = run.Step, ["batch"] = run.Plan.Batch, ["seq"] = run.Plan.Sequence, ["learning_rate"] = run.Plan.LearningRate,
+                ["init"] = run.Plan.Init, ["trainer_dev_loss"] = result.DevLoss, ["seconds"] = result.Seconds,
             };
-            ModelDirectory.Save(outDir, trained, OnnxExportOptions.Default, source);
-            Checkpoint();
-            Console.WriteLine($"wrote {outDir} (dev loss {devLoss:F4})");
+            ModelDirectory.Save(run.Folder, run.Weights(), new OnnxExportOptions { Float16 = parse.GetValue(fp16) }, source);
+            Console.WriteLine(result.Finished
+                ? $"wrote {run.Folder} (dev loss {result.DevLoss:F4})"
+                : $"stopped at step {result.LastStep} of {result.TotalSteps}; wrote {run.Folder} (dev loss {result.DevLoss:F4}); continue with --resume {run.Folder}");
             return 0;
         }));
         return command;
+    }
+
+    private static (Gpt2Weights Weights, string Origin) StartingWeights(string? shape, int? context, string? init, int? heads, int seed)
+    {
+        switch (shape, init)
+        {
+            case ({ } s, null):
+                var config = Gpt2Config.FromShapeName(s);
+                if (context is { } c) config = config with { Context = c };
+                config.Validate();
+                return (Gpt2Weights.CreateRandom(config, seed), $"random:{s}:{seed}");
+            case (null, { } path):
+                if (context is not null) throw new ArgumentException("--context applies to a new model from --shape; an --init checkpoint keeps its own.");
+                return (HuggingFaceGpt2Import.Import(path, heads), Path.GetFileName(path));
+            default:
+                throw new ArgumentException("Give exactly one of --shape (from scratch), --init (from a checkpoint) or --resume (a run's folder).");
+        }
+    }
+
+    /// <summary>One line per step, and the dev loss when it is measured.</summary>
+    private sealed class ConsoleProgress : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p)
+        {
+            Console.WriteLine($"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} {p.TokensPerSecond:F0} tok/s, {p.Remaining:hh\\:mm\\:ss} left");
+            if (p.DevLoss is { } dev) Console.WriteLine($"dev loss {dev:F4} (perplexity {Math.Exp(dev):F2})");
+        }
     }
 }

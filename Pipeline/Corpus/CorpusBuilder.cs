@@ -6,9 +6,16 @@ using TextGameGen.Inference.Tokenization;
 
 namespace TextGameGen.Pipeline.Corpus;
 
-/// <summary>Settings of <c>tgg corpus build</c>.</summary>
+/// <summary>
+/// Settings of <c>tgg corpus build</c>. <see cref="HeldOutFiles"/> are earlier corpora's <c>held-out.sha256</c> files
+/// (every build writes one: a line's split and the SHA-256 of its text): each of those lines that this build also
+/// produces goes to the same split here and never into training, so a model trained on the new corpus can be compared
+/// with one trained on the old on the old held-out lines.
+/// </summary>
 public sealed record CorpusSettings(int Seed = 1, int TrainPercent = 90, int DevPercent = 5, int TestPercent = 5)
 {
+    public IReadOnlyList<string> HeldOutFiles { get; init; } = [];
+
     public void Validate()
     {
         if (TrainPercent < 0 || DevPercent < 0 || TestPercent < 0 || TrainPercent + DevPercent + TestPercent != 100)
@@ -28,25 +35,10 @@ public static class CorpusBuilder
     {
         settings.Validate();
         if (inputs.Count == 0) throw new ArgumentException("No input files.");
-        var lines = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var sources = new JsonArray();
-        foreach (var path in inputs.OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal))
-        {
-            if (!File.Exists(path)) throw new FileNotFoundException($"Input '{path}' does not exist.");
-            int before = lines.Count;
-            foreach (var line in Read(path))
-                if (seen.Add(line)) lines.Add(line);
-            sources.Add(new JsonObject { ["file"] = Path.GetFileName(path), ["sha256"] = Sha256(path), ["lines"] = lines.Count - before });
-        }
+        var lines = Read(inputs, out var counts);
+        var sources = new JsonArray([.. counts.Select(c => (JsonNode)new JsonObject { ["file"] = Path.GetFileName(c.Path), ["sha256"] = Sha256(c.Path), ["lines"] = c.Lines })]);
 
-        // A seeded shuffle, then contiguous slices: the same inputs and seed always give the same split.
-        var random = new Random(settings.Seed);
-        var order = lines.ToArray();
-        random.Shuffle(order);
-        int trainCount = order.Length * settings.TrainPercent / 100;
-        int devCount = order.Length * settings.DevPercent / 100;
-        var parts = new[] { order[..trainCount], order[trainCount..(trainCount + devCount)], order[(trainCount + devCount)..] };
+        var parts = SplitLines(lines, settings);
 
         Directory.CreateDirectory(outputDirectory);
         var splits = new JsonObject();
@@ -70,9 +62,94 @@ public static class CorpusBuilder
             ["inputs"] = sources,
             ["lines"] = lines.Count,
             ["splits"] = splits,
+            ["held_out_from"] = new JsonArray([.. settings.HeldOutFiles.Select(f => (JsonNode)new JsonObject { ["file"] = Path.GetFileName(f), ["sha256"] = Sha256(f) })]),
         };
+        File.WriteAllLines(Path.Combine(outputDirectory, HeldOutFile),
+            [.. parts[1].Select(l => $"dev {LineHash(l)}"), .. parts[2].Select(l => $"test {LineHash(l)}")]);
         File.WriteAllText(Path.Combine(outputDirectory, "manifest.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return manifest;
+    }
+
+    /// <summary>
+    /// A seeded shuffle, then contiguous slices: the same inputs and settings always give the same split. Lines held
+    /// out by an earlier corpus go to their split first; the rest fill each split up to its share.
+    /// </summary>
+    private static string[][] SplitLines(List<string> lines, CorpusSettings settings)
+    {
+        var reserved = ReadHeldOut(settings.HeldOutFiles);
+        int SplitOf(string line) => reserved.Count == 0 ? 0 : reserved.GetValueOrDefault(LineHash(line));
+        var random = new Random(settings.Seed);
+        var order = lines.Where(l => SplitOf(l) == 0).ToArray();
+        random.Shuffle(order);
+        var toDev = lines.Where(l => SplitOf(l) == 1).ToList();
+        var toTest = lines.Where(l => SplitOf(l) == 2).ToList();
+        int trainTarget = lines.Count * settings.TrainPercent / 100, devTarget = lines.Count * settings.DevPercent / 100;
+        int devCount = Math.Min(order.Length, Math.Max(0, devTarget - toDev.Count));
+        int testCount = Math.Min(order.Length - devCount, Math.Max(0, lines.Count - trainTarget - devTarget - toTest.Count));
+        int trainCount = order.Length - devCount - testCount;
+        return
+        [
+            order[..trainCount],
+            [.. toDev, .. order[trainCount..(trainCount + devCount)]],
+            [.. toTest, .. order[(trainCount + devCount)..]],
+        ];
+    }
+
+    /// <summary>The file each build writes beside its splits: "dev HASH" and "test HASH" lines (SHA-256 of each held-out line).</summary>
+    public const string HeldOutFile = "held-out.sha256";
+
+    private static Dictionary<string, int> ReadHeldOut(IReadOnlyList<string> files)
+    {
+        var reserved = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (!File.Exists(file)) throw new FileNotFoundException($"Held-out list '{file}' does not exist.");
+            int number = 0;
+            foreach (var entry in File.ReadLines(file))
+            {
+                number++;
+                if (entry.Length == 0) continue;
+                var parts = entry.Split(' ');
+                int split = parts.Length == 2 && parts[1].Length == 64 ? parts[0] switch { "dev" => 1, "test" => 2, _ => 0 } : 0;
+                if (split == 0) throw new InvalidDataException($"'{file}' line {number}: expected 'dev <sha256>' or 'test <sha256>'.");
+                reserved.TryAdd(parts[1], split);
+            }
+        }
+        return reserved;
+    }
+
+    private static string LineHash(string line) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(line)));
+
+    /// <summary>Every input's tagged lines, deduplicated across inputs (in input-name order), with each input's line count.</summary>
+    private static List<string> Read(IReadOnlyList<string> inputs, out List<(string Path, int Lines)> counts)
+    {
+        var lines = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        counts = [];
+        foreach (var path in Expand(inputs).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal))
+        {
+            int before = lines.Count;
+            foreach (var line in Read(path))
+                if (seen.Add(line)) lines.Add(line);
+            counts.Add((path, lines.Count - before));
+        }
+        return lines;
+    }
+
+    /// <summary>The input files: each file named, and the .txt and .tsv files of each folder named.</summary>
+    private static IEnumerable<string> Expand(IReadOnlyList<string> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                var files = Directory.GetFiles(input).Where(f => f.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)).ToList();
+                if (files.Count == 0) throw new FileNotFoundException($"Input folder '{input}' has no .txt or .tsv files.");
+                foreach (var file in files) yield return file;
+            }
+            else if (File.Exists(input)) yield return input;
+            else throw new FileNotFoundException($"Input '{input}' does not exist.");
+        }
     }
 
     /// <summary>Tagged training lines from one input file.</summary>
@@ -88,7 +165,8 @@ public static class CorpusBuilder
         {
             var sentences = SentenceSplitter.Split(paragraph);
             var tags = StoryTagger.TagParagraph(sentences);
-            for (int i = 0; i < sentences.Count; i++) yield return StoryTagger.Line(tags[i], sentences[i]);
+            for (int i = 0; i < sentences.Count; i++)
+                if (sentences[i].Any(char.IsLetter)) yield return StoryTagger.Line(tags[i], sentences[i]);
         }
     }
 

@@ -32,29 +32,24 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         Stage("train", () =>
         {
             var weights = config.Init is { } init ? HuggingFaceGpt2Import.Import(init, config.Heads) : Gpt2Weights.CreateRandom(Shape(), config.Seed);
-            var model = new TrainingModel(weights);
-            int b = config.Batch, t = Math.Min(config.Seq, weights.Config.Context);
-            var optimizer = new AdamW(model, new TrainingSettings { LearningRate = config.LearningRate, TotalSteps = config.Steps, WarmupSteps = Math.Max(1, config.Steps / 20) });
-            var train = new TokenBatches(File.ReadLines(Path.Combine(corpusDir, "train.txt")));
-            var clock = Stopwatch.StartNew();
-            for (int step = 1; step <= config.Steps && !cancellationToken.IsCancellationRequested; step++)
+            var plan = new TrainingPlan
             {
-                var (x, y) = train.Next(b, t);
-                model.ZeroGradients();
-                double loss = model.Forward(x, y, b, t);
-                model.Backward();
-                optimizer.Update();
-                if (step % Math.Max(1, config.Steps / 20) == 0 || step == config.Steps)
-                    log($"train step {step}/{config.Steps} loss {loss:F3}, {b * t * step / clock.Elapsed.TotalSeconds:F0} tok/s");
-            }
-            var dev = new TokenBatches(File.ReadLines(Path.Combine(corpusDir, "dev.txt")));
-            trainerDevLoss = dev.All(b, t).Select(d => model.Forward(d.Inputs, d.Targets, b, t)).DefaultIfEmpty(double.NaN).Average();
-            ModelDirectory.Save(modelDir, model.ToWeights(), new OnnxExportOptions { Float16 = config.Float16 }, new JsonObject
+                Steps = config.Steps, Batch = config.Batch, Sequence = config.Seq, LearningRate = config.LearningRate, EvalEvery = 0,
+                Data = corpusDir, Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{config.Seed}",
+            };
+            var run = TrainingRun.Start(modelDir, plan, weights);
+            int every = Math.Max(1, config.Steps / 20);
+            var result = run.Run(0, new Progress(p =>
             {
-                ["kind"] = "trained", ["steps"] = optimizer.Step, ["batch"] = b, ["seq"] = t, ["learning_rate"] = config.LearningRate,
+                if (p.Step % every == 0 || p.Step == p.TotalSteps) log($"train step {p.Step}/{p.TotalSteps} loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s");
+            }), cancellationToken);
+            trainerDevLoss = result.DevLoss;
+            ModelDirectory.Save(modelDir, run.Weights(), new OnnxExportOptions { Float16 = config.Float16 }, new JsonObject
+            {
+                ["kind"] = "trained", ["steps"] = run.Step, ["batch"] = run.Plan.Batch, ["seq"] = run.Plan.Sequence, ["learning_rate"] = config.LearningRate,
                 ["trainer_dev_loss"] = trainerDevLoss, ["dataset_sha256"] = corpus["splits"]!["train"]!["sha256"]!.GetValue<string>(),
             });
-            return $"{optimizer.Step} steps, trainer dev loss {trainerDevLoss:F3}";
+            return $"{run.Step} steps, trainer dev loss {trainerDevLoss:F3}";
         });
 
         var perplexity = new Dictionary<string, double>();
@@ -101,6 +96,12 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         if (config.Layers is { } l && config.Heads is { } h && config.Width is { } w)
             return new Gpt2Config(l, h, w, config.Context ?? 256, Gpt2Config.StoryVocabularySize);
         throw new ArgumentException("The pipeline config needs init, shape, or layers + heads + width.");
+    }
+
+    /// <summary>Reports on the training thread (System.Progress would post to the thread pool, out of order).</summary>
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 
     private void Stage(string name, Func<string> action)

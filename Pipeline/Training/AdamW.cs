@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace TextGameGen.Pipeline.Training;
 
 /// <summary>Settings of the optimiser and its learning-rate schedule.</summary>
@@ -71,7 +73,7 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
         {
             var (key, start, length, _) = chunks[c];
             var g = model.Gradients[key].AsSpan(start, length);
-            sums[c] = Inference.Numerics.VectorMath.Dot(g, g);
+            sums[c] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(g);
         });
         double norm = Math.Sqrt(sums.Sum());
         float clip = norm > settings.GradientClip ? (float)(settings.GradientClip / norm) : 1f;
@@ -88,16 +90,49 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
             var m = _m[key];
             var v = _v[key];
             float wd = decay ? weightDecay : 0f;
-            for (int i = start; i < start + length; i++)
-            {
-                float grad = g[i] * clip;
-                m[i] = beta1 * m[i] + (1 - beta1) * grad;
-                v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
-                float update = m[i] / b1Correction / (MathF.Sqrt(v[i] / b2Correction) + epsilon);
-                p[i] -= lr * (update + wd * p[i]);
-            }
+            UpdateChunk(p.AsSpan(start, length), g.AsSpan(start, length), m.AsSpan(start, length), v.AsSpan(start, length),
+                clip, lr, beta1, beta2, b1Correction, b2Correction, epsilon, wd);
         });
         return norm;
+    }
+
+    /// <summary>The AdamW update of one chunk, a vector of values at a time.</summary>
+    private static void UpdateChunk(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float clip, float lr,
+        float beta1, float beta2, float b1Correction, float b2Correction, float epsilon, float wd)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vClip = new Vector<float>(clip);
+            var vB1 = new Vector<float>(beta1);
+            var vB1c = new Vector<float>(1 - beta1);
+            var vB2 = new Vector<float>(beta2);
+            var vB2c = new Vector<float>(1 - beta2);
+            var vInvB1 = new Vector<float>(1 / b1Correction);
+            var vInvB2 = new Vector<float>(1 / b2Correction);
+            var vEps = new Vector<float>(epsilon);
+            var vLr = new Vector<float>(lr);
+            var vWd = new Vector<float>(wd);
+            for (; i <= p.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var grad = new Vector<float>(g[i..]) * vClip;
+                var mi = vB1 * new Vector<float>(m[i..]) + vB1c * grad;
+                var vi = vB2 * new Vector<float>(v[i..]) + vB2c * grad * grad;
+                var pi = new Vector<float>(p[i..]);
+                var update = mi * vInvB1 / (Vector.SquareRoot(vi * vInvB2) + vEps);
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                (pi - vLr * (update + vWd * pi)).CopyTo(p[i..]);
+            }
+        }
+        for (; i < p.Length; i++)
+        {
+            float grad = g[i] * clip;
+            m[i] = beta1 * m[i] + (1 - beta1) * grad;
+            v[i] = beta2 * v[i] + (1 - beta2) * grad * grad;
+            float update = m[i] / b1Correction / (MathF.Sqrt(v[i] / b2Correction) + epsilon);
+            p[i] -= lr * (update + wd * p[i]);
+        }
     }
 
     private (string Key, int Start, int Length, bool Decay)[]? _chunks;

@@ -1,184 +1,195 @@
-using TextGameGen.Inference.Numerics;
+using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace TextGameGen.Pipeline.Training;
 
 /// <summary>
-/// The trainer's layers, each forward beside its backward (in the manner of llm.c), over flat row-major arrays.
-/// Loops over rows run in parallel; inner loops use the SIMD helpers in <see cref="VectorMath"/>.
+/// The trainer's layers other than attention, each forward beside its backward (in the manner of llm.c), over flat
+/// row-major arrays. Matrix multiplies go to <see cref="MatMuls"/>; element-wise work uses
+/// <see cref="TensorPrimitives"/> and is spread over the cores in chunks of rows.
 /// </summary>
 internal static class Kernels
 {
     public const float LayerNormEpsilon = 1e-5f;
+    private const float GeluScale = 0.7978845608028654f, GeluCubic = 0.044715f;
+    private const int ChunkFloats = 1 << 14;
 
     /// <summary>out[n, oc] = inp[n, ic] . weight[ic, oc] + bias[oc] (weights in Conv1D layout [in, out]).</summary>
     public static void MatMulForward(float[] output, float[] input, float[] weight, float[]? bias, int n, int ic, int oc)
     {
-        for (int row = 0; row < n; row++)
+        if (bias is null)
         {
-            var o = output.AsSpan(row * oc, oc);
-            if (bias is null) o.Clear(); else bias.AsSpan().CopyTo(o);
+            MatMuls.Shared.Gemm(output, input, weight, n, oc, ic);
+            return;
         }
-        Gemm.NN(output, input, weight, n, oc, ic);
-    }
-
-    /// <summary>The tied LM head: logits[n, v] = inp[n] . wte[v] (wte is [V, C]).</summary>
-    public static void LmHeadForward(float[] logits, float[] input, float[] wte, int n, int c, int vocab)
-    {
-        Array.Clear(logits, 0, n * vocab);
-        Gemm.NT(logits, input, wte, n, vocab, c);
-    }
-
-    /// <summary>dinp += dlogits . wte; dwte += dlogits^T . inp.</summary>
-    public static void LmHeadBackward(float[] dinp, float[] dwte, float[] dlogits, float[] input, float[] wte, int n, int c, int vocab)
-    {
-        Gemm.NN(dinp, dlogits, wte, n, c, vocab);
-        Gemm.TN(dwte, dlogits, input, vocab, c, n);
+        for (int row = 0; row < n; row++) bias.CopyTo(output, row * oc);
+        MatMuls.Shared.Gemm(output, input, weight, n, oc, ic, accumulate: true);
     }
 
     /// <summary>dinp += dout . weight^T; dweight += inp^T . dout; dbias += sum(dout).</summary>
     public static void MatMulBackward(float[] dinp, float[] dweight, float[]? dbias, float[] dout, float[] inp, float[] weight, int n, int ic, int oc)
     {
-        Gemm.NT(dinp, dout, weight, n, ic, oc);
-        Gemm.TN(dweight, inp, dout, ic, oc, n);
+        MatMuls.Shared.Gemm(dinp, dout, weight, n, ic, oc, transB: true, accumulate: true);
+        MatMuls.Shared.Gemm(dweight, inp, dout, ic, oc, n, transA: true, accumulate: true);
         if (dbias is not null)
-            for (int row = 0; row < n; row++) Axpy(dbias, 1f, dout.AsSpan(row * oc, oc));
+            for (int row = 0; row < n; row++) TensorPrimitives.Add(dbias, dout.AsSpan(row * oc, oc), dbias);
+    }
+
+    /// <summary>The tied LM head: logits[n, v] = inp[n] . wte[v] (wte is [V, C]).</summary>
+    public static void LmHeadForward(float[] logits, float[] input, float[] wte, int n, int c, int vocab) =>
+        MatMuls.Shared.Gemm(logits, input, wte, n, vocab, c, transB: true);
+
+    /// <summary>dinp += dlogits . wte; dwte += dlogits^T . inp.</summary>
+    public static void LmHeadBackward(float[] dinp, float[] dwte, float[] dlogits, float[] input, float[] wte, int n, int c, int vocab)
+    {
+        MatMuls.Shared.Gemm(dinp, dlogits, wte, n, c, vocab, accumulate: true);
+        MatMuls.Shared.Gemm(dwte, dlogits, input, vocab, c, n, transA: true, accumulate: true);
+    }
+
+    /// <summary>Softmax of each row of logits in place; returns each row's cross-entropy against its target.</summary>
+    public static double[] SoftmaxCrossEntropy(float[] logits, int[] targets, int n, int vocab)
+    {
+        var losses = new double[n];
+        Parallel.For(0, n, i =>
+        {
+            var row = logits.AsSpan((int)((long)i * vocab), vocab);
+            TensorPrimitives.SoftMax(row, row);
+            losses[i] = -Math.Log(Math.Max(row[targets[i]], 1e-30f));
+        });
+        return losses;
+    }
+
+    /// <summary>Turns softmax probabilities into the gradient of the mean cross-entropy, in place: (p - onehot) / n.</summary>
+    public static void CrossEntropyBackward(float[] probabilities, int[] targets, int n, int vocab)
+    {
+        float scale = 1f / n;
+        Parallel.For(0, n, i =>
+        {
+            var row = probabilities.AsSpan((int)((long)i * vocab), vocab);
+            TensorPrimitives.Multiply(row, scale, row);
+            row[targets[i]] -= scale;
+        });
     }
 
     public static void LayerNormForward(float[] output, float[] mean, float[] rstd, float[] input, float[] weight, float[] bias, int n, int c)
     {
-        Parallel.For(0, n, row =>
+        ForRows(n, c, (first, last) =>
         {
-            var x = input.AsSpan(row * c, c);
-            double m = 0, v = 0;
-            foreach (var value in x) m += value;
-            m /= c;
-            foreach (var value in x) v += (value - m) * (value - m);
-            v /= c;
-            float s = (float)(1.0 / Math.Sqrt(v + LayerNormEpsilon));
-            for (int i = 0; i < c; i++) output[row * c + i] = (float)(x[i] - m) * s * weight[i] + bias[i];
-            mean[row] = (float)m;
-            rstd[row] = s;
+            for (int row = first; row < last; row++)
+            {
+                var x = input.AsSpan(row * c, c);
+                var y = output.AsSpan(row * c, c);
+                float m = TensorPrimitives.Sum(x) / c;
+                TensorPrimitives.Subtract(x, m, y);
+                float s = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(y) / c + LayerNormEpsilon);
+                TensorPrimitives.Multiply(y, s, y);
+                TensorPrimitives.MultiplyAdd(y, weight, bias, y);
+                mean[row] = m;
+                rstd[row] = s;
+            }
         });
     }
 
     public static void LayerNormBackward(float[] dinp, float[] dweight, float[] dbias, float[] dout, float[] input, float[] weight, float[] mean, float[] rstd, int n, int c)
     {
-        var dw = new double[c];
-        var db = new double[c];
-        for (int row = 0; row < n; row++)
+        var partials = new List<(float[] Dw, float[] Db)>();
+        ForRows(n, c, (first, last) =>
         {
-            double dnormMean = 0, dnormNormMean = 0;
-            for (int i = 0; i < c; i++)
+            var dw = new float[c];
+            var db = new float[c];
+            var norm = new float[c];
+            var dnorm = new float[c];
+            for (int row = first; row < last; row++)
             {
-                float norm = (input[row * c + i] - mean[row]) * rstd[row];
-                float dnorm = weight[i] * dout[row * c + i];
-                dnormMean += dnorm;
-                dnormNormMean += dnorm * norm;
+                var dy = dout.AsSpan(row * c, c);
+                TensorPrimitives.Subtract(input.AsSpan(row * c, c), mean[row], norm);
+                TensorPrimitives.Multiply(norm, rstd[row], norm);
+                TensorPrimitives.Multiply(weight, dy, dnorm);
+                float dnormMean = TensorPrimitives.Sum(dnorm) / c;
+                float dnormNormMean = TensorPrimitives.Dot(dnorm, norm) / c;
+                TensorPrimitives.Add(db, dy, db);
+                TensorPrimitives.MultiplyAdd(norm, dy, dw, dw);
+                // dinp += (dnorm - dnormMean - norm * dnormNormMean) * rstd
+                TensorPrimitives.MultiplyAdd(norm, -dnormNormMean, dnorm, dnorm);
+                TensorPrimitives.Subtract(dnorm, dnormMean, dnorm);
+                var dx = dinp.AsSpan(row * c, c);
+                TensorPrimitives.MultiplyAdd(dnorm, rstd[row], dx, dx);
             }
-            dnormMean /= c;
-            dnormNormMean /= c;
-            for (int i = 0; i < c; i++)
-            {
-                float norm = (input[row * c + i] - mean[row]) * rstd[row];
-                float dnorm = weight[i] * dout[row * c + i];
-                db[i] += dout[row * c + i];
-                dw[i] += norm * dout[row * c + i];
-                dinp[row * c + i] += (float)((dnorm - dnormMean - norm * dnormNormMean) * rstd[row]);
-            }
+            lock (partials) partials.Add((dw, db));
+        });
+        foreach (var (dw, db) in partials)
+        {
+            TensorPrimitives.Add(dweight, dw, dweight);
+            TensorPrimitives.Add(dbias, db, dbias);
         }
-        for (int i = 0; i < c; i++) { dweight[i] += (float)dw[i]; dbias[i] += (float)db[i]; }
     }
 
-    private const float GeluScale = 0.7978845608028654f;
-
+    /// <summary>GELU, tanh approximation (GPT-2's): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).</summary>
     public static void GeluForward(float[] output, float[] input)
     {
-        for (int i = 0; i < input.Length; i++)
+        ForChunks(input.Length, (start, length) =>
         {
-            float x = input[i];
-            output[i] = 0.5f * x * (1f + MathF.Tanh(GeluScale * (x + 0.044715f * x * x * x)));
-        }
+            var x = input.AsSpan(start, length);
+            var y = output.AsSpan(start, length);
+            Inner(x, y);
+            TensorPrimitives.Tanh(y, y);
+            TensorPrimitives.Add(y, 1f, y);
+            TensorPrimitives.Multiply(y, x, y);
+            TensorPrimitives.Multiply(y, 0.5f, y);
+        });
     }
 
+    /// <summary>dinp += gelu'(x) . dout, with gelu'(x) = 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2).</summary>
     public static void GeluBackward(float[] dinp, float[] input, float[] dout)
     {
-        for (int i = 0; i < input.Length; i++)
+        ForChunks(input.Length, (start, length) =>
         {
-            float x = input[i];
-            float cube = 0.044715f * x * x * x;
-            float t = MathF.Tanh(GeluScale * (x + cube));
-            float sech2 = 1f - t * t;
-            float grad = 0.5f * (1f + t) + x * 0.5f * sech2 * GeluScale * (1f + 3f * 0.044715f * x * x);
-            dinp[i] += grad * dout[i];
-        }
-    }
-
-    /// <summary>
-    /// Causal self-attention. qkv is [B, T, 3C]; output [B, T, C]; att keeps the softmax probabilities [B, H, T, T].
-    /// </summary>
-    public static void AttentionForward(float[] output, float[] att, float[] qkv, int b, int t, int c, int heads)
-    {
-        int d = c / heads;
-        float scale = 1f / MathF.Sqrt(d);
-        Parallel.For(0, b * heads, bh =>
-        {
-            int bi = bh / heads, h = bh % heads;
-            for (int i = 0; i < t; i++)
-            {
-                var q = qkv.AsSpan((bi * t + i) * 3 * c + h * d, d);
-                var row = att.AsSpan(((bi * heads + h) * t + i) * t, t);
-                float max = float.NegativeInfinity;
-                for (int j = 0; j <= i; j++)
-                {
-                    row[j] = Dot(q, qkv.AsSpan((bi * t + j) * 3 * c + c + h * d, d)) * scale;
-                    max = MathF.Max(max, row[j]);
-                }
-                float sum = 0;
-                for (int j = 0; j <= i; j++) { row[j] = MathF.Exp(row[j] - max); sum += row[j]; }
-                for (int j = 0; j <= i; j++) row[j] /= sum;
-                row[(i + 1)..].Clear();
-                var o = output.AsSpan((bi * t + i) * c + h * d, d);
-                o.Clear();
-                for (int j = 0; j <= i; j++) Axpy(o, row[j], qkv.AsSpan((bi * t + j) * 3 * c + 2 * c + h * d, d));
-            }
+            var x = input.AsSpan(start, length);
+            var rented = ArrayPool<float>.Shared.Rent(3 * length);
+            var t = rented.AsSpan(0, length);
+            var slope = rented.AsSpan(length, length);
+            var sech2 = rented.AsSpan(2 * length, length);
+            Inner(x, t);
+            TensorPrimitives.Tanh(t, t);
+            // slope = 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3c x^2)
+            TensorPrimitives.Multiply(x, x, slope);
+            TensorPrimitives.Multiply(slope, 3 * GeluCubic * GeluScale, slope);
+            TensorPrimitives.Add(slope, GeluScale, slope);
+            TensorPrimitives.Multiply(slope, x, slope);
+            TensorPrimitives.Multiply(slope, 0.5f, slope);
+            TensorPrimitives.Multiply(t, t, sech2);
+            TensorPrimitives.Subtract(1f, sech2, sech2);
+            TensorPrimitives.Multiply(slope, sech2, slope);
+            // + 0.5 (1 + t)
+            TensorPrimitives.Add(t, 1f, t);
+            TensorPrimitives.MultiplyAdd(t, 0.5f, slope, slope);
+            var dx = dinp.AsSpan(start, length);
+            TensorPrimitives.MultiplyAdd(slope, dout.AsSpan(start, length), dx, dx);
+            ArrayPool<float>.Shared.Return(rented);
         });
     }
 
-    public static void AttentionBackward(float[] dqkv, float[] dout, float[] qkv, float[] att, int b, int t, int c, int heads)
+    /// <summary>sqrt(2/pi) (x + 0.044715 x^3), into <paramref name="y"/>.</summary>
+    private static void Inner(ReadOnlySpan<float> x, Span<float> y)
     {
-        int d = c / heads;
-        float scale = 1f / MathF.Sqrt(d);
-        Parallel.For(0, b * heads, bh =>
-        {
-            int bi = bh / heads, h = bh % heads;
-            var datt = new float[t];
-            for (int i = 0; i < t; i++)
-            {
-                var row = att.AsSpan(((bi * heads + h) * t + i) * t, t);
-                var dO = dout.AsSpan((bi * t + i) * c + h * d, d);
-                // Through out = att . v
-                for (int j = 0; j <= i; j++)
-                {
-                    datt[j] = Dot(dO, qkv.AsSpan((bi * t + j) * 3 * c + 2 * c + h * d, d));
-                    Axpy(dqkv.AsSpan((bi * t + j) * 3 * c + 2 * c + h * d, d), row[j], dO);
-                }
-                // Through the softmax
-                float dot = 0;
-                for (int j = 0; j <= i; j++) dot += row[j] * datt[j];
-                var q = qkv.AsSpan((bi * t + i) * 3 * c + h * d, d);
-                var dq = dqkv.AsSpan((bi * t + i) * 3 * c + h * d, d);
-                for (int j = 0; j <= i; j++)
-                {
-                    float dpre = row[j] * (datt[j] - dot) * scale;
-                    Axpy(dq, dpre, qkv.AsSpan((bi * t + j) * 3 * c + c + h * d, d));
-                    Axpy(dqkv.AsSpan((bi * t + j) * 3 * c + c + h * d, d), dpre, q);
-                }
-            }
-        });
+        TensorPrimitives.Multiply(x, x, y);
+        TensorPrimitives.Multiply(y, GeluCubic, y);
+        TensorPrimitives.Add(y, 1f, y);
+        TensorPrimitives.Multiply(y, x, y);
+        TensorPrimitives.Multiply(y, GeluScale, y);
     }
 
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => VectorMath.Dot(a, b);
+    /// <summary>Runs <paramref name="body"/> over [first, last) ranges of rows of about <see cref="ChunkFloats"/> values, in parallel.</summary>
+    public static void ForRows(int n, int c, Action<int, int> body)
+    {
+        int rowsPerChunk = Math.Max(1, ChunkFloats / Math.Max(1, c));
+        int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
+        Parallel.For(0, chunks, k => body(k * rowsPerChunk, Math.Min(n, (k + 1) * rowsPerChunk)));
+    }
 
-    /// <summary>y += a * x.</summary>
-    public static void Axpy(Span<float> y, float a, ReadOnlySpan<float> x) => VectorMath.Axpy(y, a, x);
+    private static void ForChunks(int length, Action<int, int> body)
+    {
+        int chunks = (length + ChunkFloats - 1) / ChunkFloats;
+        Parallel.For(0, chunks, k => body(k * ChunkFloats, Math.Min(ChunkFloats, length - k * ChunkFloats)));
+    }
 }

@@ -2,15 +2,29 @@ using TextGameGen.Inference.Tokenization;
 
 namespace TextGameGen.Pipeline.Training;
 
-/// <summary>A split as one token stream, cut into [batch, seq] inputs with next-token targets.</summary>
+/// <summary>
+/// A split as one token stream, cut into [batch, seq] inputs with next-token targets. Each sequence starts at the
+/// start of a line (a story tag), as prompts and evaluation lines do, so position 0 always means "a line begins";
+/// the partial line before a sequence's start is skipped.
+/// </summary>
 public sealed class TokenBatches
 {
     private readonly int[] _tokens;
+    private readonly int[] _lineStarts;
     private int _position;
 
     public TokenBatches(IEnumerable<string> lines)
     {
-        _tokens = lines.SelectMany(l => StoryTokenizer.Shared.Encode(l)).ToArray();
+        var tokens = new List<int>();
+        var starts = new List<int>();
+        foreach (var line in lines)
+        {
+            if (line.Length == 0) continue;
+            starts.Add(tokens.Count);
+            tokens.AddRange(StoryTokenizer.Shared.Encode(line));
+        }
+        _tokens = [.. tokens];
+        _lineStarts = [.. starts];
     }
 
     public int TokenCount => _tokens.Length;
@@ -30,20 +44,42 @@ public sealed class TokenBatches
         var targets = new int[batch * seq];
         for (int b = 0; b < batch; b++)
         {
-            if (_position + seq + 1 > _tokens.Length) _position = 0;
-            Array.Copy(_tokens, _position, inputs, b * seq, seq);
-            Array.Copy(_tokens, _position + 1, targets, b * seq, seq);
-            _position += seq;
+            int start = NextLineStart(_position);
+            if (start + seq + 1 > _tokens.Length) start = 0;
+            Array.Copy(_tokens, start, inputs, b * seq, seq);
+            Array.Copy(_tokens, start + 1, targets, b * seq, seq);
+            _position = start + seq;
         }
         return (inputs, targets);
     }
 
-    /// <summary>Every full window of the data once, for evaluation.</summary>
-    public IEnumerable<(int[] Inputs, int[] Targets)> All(int batch, int seq)
+    /// <summary>Every full window of the data once, for evaluation (at most <paramref name="maxBatches"/> batches; 0: all).</summary>
+    public IEnumerable<(int[] Inputs, int[] Targets)> All(int batch, int seq, int maxBatches = 0)
     {
+        int saved = _position;
         _position = 0;
-        int windows = (_tokens.Length - 1) / seq;
-        for (int w = 0; w + batch <= windows; w += batch) yield return Next(batch, seq);
-        _position = 0;
+        try
+        {
+            int windows = (_tokens.Length - 1) / seq;
+            for (int w = 0, n = 0; w + batch <= windows && (maxBatches == 0 || n < maxBatches); w += batch, n++)
+            {
+                var next = Next(batch, seq);
+                if (_position < w * seq) yield break; // wrapped: every window was seen
+                yield return next;
+            }
+        }
+        finally
+        {
+            _position = saved;
+        }
+    }
+
+    /// <summary>The first line start at or after <paramref name="position"/> (0 past the last one).</summary>
+    private int NextLineStart(int position)
+    {
+        if (_lineStarts.Length == 0) return position;
+        int i = Array.BinarySearch(_lineStarts, position);
+        if (i < 0) i = ~i;
+        return i < _lineStarts.Length ? _lineStarts[i] : 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Pipeline.Training;
@@ -40,7 +41,7 @@ public sealed class TrainingModel
         var wte = _params["wte.weight"];
         var wpe = _params["wpe.weight"];
         for (int i = 0; i < n; i++)
-            for (int k = 0; k < c; k++) a.Residual[0][i * c + k] = wte[inputs[i] * c + k] + wpe[(i % t) * c + k];
+            TensorPrimitives.Add(wte.AsSpan(inputs[i] * c, c), wpe.AsSpan((i % t) * c, c), a.Residual[0].AsSpan(i * c, c));
 
         for (int l = 0; l < _c.Layers; l++)
         {
@@ -48,32 +49,20 @@ public sealed class TrainingModel
             var L = a.Layers[l];
             Kernels.LayerNormForward(L.Ln1, L.Ln1Mean, L.Ln1Rstd, x, P(l, "ln_1.weight"), P(l, "ln_1.bias"), n, c);
             Kernels.MatMulForward(L.Qkv, L.Ln1, P(l, "attn.c_attn.weight"), P(l, "attn.c_attn.bias"), n, c, 3 * c);
-            Kernels.AttentionForward(L.AttOut, L.Att, L.Qkv, b, t, c, _c.Heads);
+            Attention.Forward(L.AttOut, L.Attention, L.Qkv, a.AttentionWork, b, t, c, _c.Heads);
             Kernels.MatMulForward(L.Proj, L.AttOut, P(l, "attn.c_proj.weight"), P(l, "attn.c_proj.bias"), n, c, c);
-            for (int i = 0; i < n * c; i++) L.Mid[i] = x[i] + L.Proj[i];
+            TensorPrimitives.Add(x, L.Proj, L.Mid);
             Kernels.LayerNormForward(L.Ln2, L.Ln2Mean, L.Ln2Rstd, L.Mid, P(l, "ln_2.weight"), P(l, "ln_2.bias"), n, c);
             Kernels.MatMulForward(L.Fc, L.Ln2, P(l, "mlp.c_fc.weight"), P(l, "mlp.c_fc.bias"), n, c, 4 * c);
             Kernels.GeluForward(L.Gelu, L.Fc);
             Kernels.MatMulForward(L.FcProj, L.Gelu, P(l, "mlp.c_proj.weight"), P(l, "mlp.c_proj.bias"), n, 4 * c, c);
-            var next = a.Residual[l + 1];
-            for (int i = 0; i < n * c; i++) next[i] = L.Mid[i] + L.FcProj[i];
+            TensorPrimitives.Add(L.Mid, L.FcProj, a.Residual[l + 1]);
         }
         Kernels.LayerNormForward(a.LnF, a.LnFMean, a.LnFRstd, a.Residual[_c.Layers], _params["ln_f.weight"], _params["ln_f.bias"], n, c);
         Kernels.LmHeadForward(a.Logits, a.LnF, wte, n, c, v);
-
-        // Softmax in place (the probabilities are what the backward pass needs) and the mean cross-entropy.
-        var losses = new double[n];
-        Parallel.For(0, n, i =>
-        {
-            var row = a.Logits.AsSpan((int)((long)i * v), v);
-            float max = float.NegativeInfinity;
-            foreach (var x in row) max = MathF.Max(max, x);
-            double sum = 0;
-            for (int k = 0; k < v; k++) { row[k] = MathF.Exp(row[k] - max); sum += row[k]; }
-            for (int k = 0; k < v; k++) row[k] = (float)(row[k] / sum);
-            losses[i] = -Math.Log(Math.Max(row[targets[i]], 1e-30f));
-        });
-        return losses.Average();
+        // Softmax in place: the probabilities are what the backward pass needs.
+        a.HoldsProbabilities = true;
+        return Kernels.SoftmaxCrossEntropy(a.Logits, targets, n, v).Average();
     }
 
     public void ZeroGradients()
@@ -85,55 +74,74 @@ public sealed class TrainingModel
     public void Backward()
     {
         var a = _acts ?? throw new InvalidOperationException("Run Forward first.");
+        if (!a.HoldsProbabilities) throw new InvalidOperationException("Backward runs once per Forward.");
         int b = a.B, t = a.T, c = _c.Width, n = b * t, v = _c.VocabularySize;
-        var probs = a.Logits; // softmax probabilities after Forward
-        var dlogits = new float[(long)n * v];
-        Parallel.For(0, n, i =>
-        {
-            long o = (long)i * v;
-            for (int k = 0; k < v; k++) dlogits[o + k] = probs[o + k] / n;
-            dlogits[o + a.Targets[i]] -= 1f / n;
-        });
-        var dx = new float[n * c];
-        var dlnf = new float[n * c];
-        Kernels.LmHeadBackward(dlnf, _grads["wte.weight"], dlogits, a.LnF, _params["wte.weight"], n, c, v);
-        Kernels.LayerNormBackward(dx, _grads["ln_f.weight"], _grads["ln_f.bias"], dlnf, a.Residual[_c.Layers], _params["ln_f.weight"], a.LnFMean, a.LnFRstd, n, c);
+        var g = a.Grads;
+        // The probabilities become the logits' gradient in place (they are not needed after this).
+        Kernels.CrossEntropyBackward(a.Logits, a.Targets, n, v);
+        a.HoldsProbabilities = false;
+        g.Clear();
+        Kernels.LmHeadBackward(g.LnF, _grads["wte.weight"], a.Logits, a.LnF, _params["wte.weight"], n, c, v);
+        var dx = g.Residual;
+        Kernels.LayerNormBackward(dx, _grads["ln_f.weight"], _grads["ln_f.bias"], g.LnF, a.Residual[_c.Layers], _params["ln_f.weight"], a.LnFMean, a.LnFRstd, n, c);
 
         for (int l = _c.Layers - 1; l >= 0; l--)
         {
             var L = a.Layers[l];
+            g.ClearLayer();
             // next = mid + fcproj: the gradient flows to both unchanged.
-            var dgelu = new float[n * 4 * c];
-            Kernels.MatMulBackward(dgelu, G(l, "mlp.c_proj.weight"), G(l, "mlp.c_proj.bias"), dx, L.Gelu, P(l, "mlp.c_proj.weight"), n, 4 * c, c);
-            var dfc = new float[n * 4 * c];
-            Kernels.GeluBackward(dfc, L.Fc, dgelu);
-            var dln2 = new float[n * c];
-            Kernels.MatMulBackward(dln2, G(l, "mlp.c_fc.weight"), G(l, "mlp.c_fc.bias"), dfc, L.Ln2, P(l, "mlp.c_fc.weight"), n, c, 4 * c);
-            Kernels.LayerNormBackward(dx, G(l, "ln_2.weight"), G(l, "ln_2.bias"), dln2, L.Mid, P(l, "ln_2.weight"), L.Ln2Mean, L.Ln2Rstd, n, c);
+            Kernels.MatMulBackward(g.Gelu, G(l, "mlp.c_proj.weight"), G(l, "mlp.c_proj.bias"), dx, L.Gelu, P(l, "mlp.c_proj.weight"), n, 4 * c, c);
+            Kernels.GeluBackward(g.Fc, L.Fc, g.Gelu);
+            Kernels.MatMulBackward(g.Ln, G(l, "mlp.c_fc.weight"), G(l, "mlp.c_fc.bias"), g.Fc, L.Ln2, P(l, "mlp.c_fc.weight"), n, c, 4 * c);
+            Kernels.LayerNormBackward(dx, G(l, "ln_2.weight"), G(l, "ln_2.bias"), g.Ln, L.Mid, P(l, "ln_2.weight"), L.Ln2Mean, L.Ln2Rstd, n, c);
             // mid = x + proj
-            var dattOut = new float[n * c];
-            Kernels.MatMulBackward(dattOut, G(l, "attn.c_proj.weight"), G(l, "attn.c_proj.bias"), dx, L.AttOut, P(l, "attn.c_proj.weight"), n, c, c);
-            var dqkv = new float[n * 3 * c];
-            Kernels.AttentionBackward(dqkv, dattOut, L.Qkv, L.Att, b, t, c, _c.Heads);
-            var dln1 = new float[n * c];
-            Kernels.MatMulBackward(dln1, G(l, "attn.c_attn.weight"), G(l, "attn.c_attn.bias"), dqkv, L.Ln1, P(l, "attn.c_attn.weight"), n, c, 3 * c);
-            Kernels.LayerNormBackward(dx, G(l, "ln_1.weight"), G(l, "ln_1.bias"), dln1, a.Residual[l], P(l, "ln_1.weight"), L.Ln1Mean, L.Ln1Rstd, n, c);
+            Kernels.MatMulBackward(g.AttOut, G(l, "attn.c_proj.weight"), G(l, "attn.c_proj.bias"), dx, L.AttOut, P(l, "attn.c_proj.weight"), n, c, c);
+            Attention.Backward(g.Qkv, g.AttOut, L.Attention, a.AttentionWork, b, t, c, _c.Heads);
+            Array.Clear(g.Ln);
+            Kernels.MatMulBackward(g.Ln, G(l, "attn.c_attn.weight"), G(l, "attn.c_attn.bias"), g.Qkv, L.Ln1, P(l, "attn.c_attn.weight"), n, c, 3 * c);
+            Kernels.LayerNormBackward(dx, G(l, "ln_1.weight"), G(l, "ln_1.bias"), g.Ln, a.Residual[l], P(l, "ln_1.weight"), L.Ln1Mean, L.Ln1Rstd, n, c);
         }
         var dwte = _grads["wte.weight"];
         var dwpe = _grads["wpe.weight"];
         for (int i = 0; i < n; i++)
         {
-            Kernels.Axpy(dwte.AsSpan(a.Inputs[i] * c, c), 1f, dx.AsSpan(i * c, c));
-            Kernels.Axpy(dwpe.AsSpan((i % t) * c, c), 1f, dx.AsSpan(i * c, c));
+            var row = dx.AsSpan(i * c, c);
+            var e = dwte.AsSpan(a.Inputs[i] * c, c);
+            TensorPrimitives.Add(e, row, e);
+            var p = dwpe.AsSpan((i % t) * c, c);
+            TensorPrimitives.Add(p, row, p);
         }
     }
 
     private sealed class LayerActivations(int n, int c, int heads, int t, int b)
     {
         public float[] Ln1 = new float[n * c], Ln1Mean = new float[n], Ln1Rstd = new float[n];
-        public float[] Qkv = new float[n * 3 * c], Att = new float[b * heads * t * t], AttOut = new float[n * c], Proj = new float[n * c];
+        public float[] Qkv = new float[n * 3 * c], AttOut = new float[n * c], Proj = new float[n * c];
+        public Attention.Saved Attention = new(b, t, c, heads);
         public float[] Mid = new float[n * c], Ln2 = new float[n * c], Ln2Mean = new float[n], Ln2Rstd = new float[n];
         public float[] Fc = new float[n * 4 * c], Gelu = new float[n * 4 * c], FcProj = new float[n * c];
+    }
+
+    /// <summary>The activations' gradients, reused layer after layer and step after step.</summary>
+    private sealed class ActivationGradients(int n, int c)
+    {
+        public readonly float[] Residual = new float[n * c], LnF = new float[n * c], Ln = new float[n * c];
+        public readonly float[] Gelu = new float[n * 4 * c], Fc = new float[n * 4 * c], AttOut = new float[n * c], Qkv = new float[n * 3 * c];
+
+        public void Clear()
+        {
+            Array.Clear(Residual);
+            Array.Clear(LnF);
+        }
+
+        public void ClearLayer()
+        {
+            Array.Clear(Gelu);
+            Array.Clear(Fc);
+            Array.Clear(Ln);
+            Array.Clear(AttOut);
+            Array.Clear(Qkv);
+        }
     }
 
     private sealed class Activations
@@ -147,6 +155,8 @@ public sealed class TrainingModel
             Targets = new int[n];
             Residual = Enumerable.Range(0, config.Layers + 1).Select(_ => new float[n * c]).ToArray();
             Layers = Enumerable.Range(0, config.Layers).Select(_ => new LayerActivations(n, c, config.Heads, t, b)).ToArray();
+            AttentionWork = new Attention.Workspace(b, t, c, config.Heads);
+            Grads = new ActivationGradients(n, c);
             LnF = new float[n * c];
             LnFMean = new float[n];
             LnFRstd = new float[n];
@@ -159,6 +169,9 @@ public sealed class TrainingModel
         public float[][] Residual;
         public LayerActivations[] Layers;
         public float[] LnF, LnFMean, LnFRstd, Logits;
+        public Attention.Workspace AttentionWork;
+        public ActivationGradients Grads;
+        public bool HoldsProbabilities;
 
         public bool Matches(int b, int t) => B == b && T == t;
     }

@@ -217,9 +217,10 @@ public sealed class TggCommandLineTests : IDisposable
         var first = await Tgg([.. common, "--shape", "tiny", "--out", parts, "--run-steps", "5"]);
         Assert.Equal(0, first.Exit);
         Assert.DoesNotContain("step 6/8", first.Out);
-        var second = await Tgg([.. common, "--resume", parts, "--out", parts]);
+        Assert.Contains($"continue with --resume {parts}", first.Out);
+        var second = await Tgg("train", "--resume", parts);
         Assert.Equal(0, second.Exit);
-        Assert.Contains("resuming at step 6 of 8", second.Out);
+        Assert.Contains("at step 6 of 8", second.Out);
         Assert.DoesNotContain("step 5/8", second.Out);
 
         var a = TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Read(Path.Combine(whole, "checkpoint.safetensors"), out var metaA);
@@ -231,9 +232,13 @@ public sealed class TggCommandLineTests : IDisposable
             Assert.Equal(x.Name, y.Name);
             for (int i = 0; i < x.Data.Length; i++) Assert.True(Math.Abs(x.Data[i] - y.Data[i]) <= 1e-6f, $"{x.Name}[{i}]: {x.Data[i]} vs {y.Data[i]}");
         }
-        var missing = await Tgg([.. common, "--resume", Path.Combine(_dir, "nowhere"), "--out", parts]);
+        // Both segments are on record, and the dev curve has its points.
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(parts, "segments.tsv")).Length);
+        Assert.Equal(File.ReadAllLines(Path.Combine(whole, "curve.tsv")).Skip(1).Select(l => l.Split('\t')[3]),
+            File.ReadAllLines(Path.Combine(parts, "curve.tsv")).Skip(1).Where(l => l.Split('\t')[0] is "4" or "8").Select(l => l.Split('\t')[3]));
+        var missing = await Tgg("train", "--resume", Path.Combine(_dir, "nowhere"));
         Assert.Equal(2, missing.Exit);
-        Assert.Contains("optimizer.safetensors", missing.Err);
+        Assert.Contains("run.json", missing.Err);
     }
 
     [Fact]

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TextGameGen.Pipeline.Training;
+
+/// <summary>
+/// What a training run does: its length, batch shape, learning-rate schedule, evaluation and checkpoint cadence, and
+/// where its weights came from. Stored as <c>run.json</c> in the run's folder, so <c>--resume</c> continues with exactly
+/// the same plan (the cosine schedule depends on <see cref="Steps"/>).
+/// </summary>
+public sealed record TrainingPlan
+{
+    public const string FileName = "run.json";
+
+    /// <summary>Steps of the whole run (all segments together).</summary>
+    public int Steps { get; init; } = 200;
+    public int Batch { get; init; } = 4;
+    public int Sequence { get; init; } = 64;
+    public float LearningRate { get; init; } = 3e-4f;
+
+    /// <summary>Linear warm-up steps; 0: a twentieth of <see cref="Steps"/>.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Dev loss every this many steps (and at the end of each segment); 0: only at the end.</summary>
+    public int EvalEvery { get; init; } = 50;
+
+    /// <summary>Dev batches per evaluation; 0: the whole dev split.</summary>
+    public int EvalBatches { get; init; }
+
+    /// <summary>Checkpoint every this many steps; 0: only at the end of each segment.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Where the starting weights came from: <c>random:SHAPE:SEED</c> or a checkpoint's file name.</summary>
+    public string Init { get; init; } = "";
+
+    /// <summary>The corpus folder (train.txt, dev.txt) the run reads.</summary>
+    public string Data { get; init; } = "";
+
+    [JsonIgnore] public int EffectiveWarmup => WarmupSteps > 0 ? WarmupSteps : Math.Max(1, Steps / 20);
+
+    public TrainingSettings OptimizerSettings() => new() { LearningRate = LearningRate, TotalSteps = Steps, WarmupSteps = EffectiveWarmup };
+
+    /// <summary>Refuses plans that cannot run, naming the setting.</summary>
+    public void Validate()
+    {
+        if (Steps < 1) throw new ArgumentException($"--steps must be at least 1 (got {Steps}).");
+        if (Batch < 1) throw new ArgumentException($"--batch must be at least 1 (got {Batch}).");
+        if (Sequence < 2) throw new ArgumentException($"--seq must be at least 2 (got {Sequence}).");
+        if (!float.IsFinite(LearningRate) || LearningRate <= 0) throw new ArgumentException($"--lr must be positive (got {LearningRate}).");
+        if (EvalEvery < 0) throw new ArgumentException($"--eval-every must be 0 (only at the end) or positive (got {EvalEvery}).");
+        if (EvalBatches < 0) throw new ArgumentException($"--eval-batches must be 0 (all) or positive (got {EvalBatches}).");
+        if (CheckpointEvery < 0) throw new ArgumentException($"--checkpoint-every must be 0 (only at the end) or positive (got {CheckpointEvery}).");
+    }
+
+    public void Save(string folder) =>
+        File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, PipelineJson.Default.TrainingPlan));
+
+    public static TrainingPlan Load(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' has no {FileName}: it is not a training run's folder.");
+        return PipelineJson.Read(path, PipelineJson.Default.TrainingPlan);
+    }
+}
