@@ -1,16 +1,18 @@
 namespace TextGameGen.Grains;
 
 /// <summary>
-/// The batching grain: a stateless worker on every silo that forwards to that silo's continuous-batching
-/// scheduler and streams the passage back. Cancelling, or abandoning the stream, frees the request's row.
+/// The batching grain: a stateless worker on every silo that leases a generator and forwards generations to that
+/// generator's continuous-batching scheduler, streaming the passage back. Cancelling, or abandoning the stream, frees
+/// the request's row.
 /// </summary>
 [Alias("TextGameGen.IGenerationGrain")]
 public interface IGenerationGrain : IGrainWithIntegerKey
 {
+    /// <summary>Holds the generator a passage will be written with; null when none is served under that name.</summary>
+    [Alias("Lease")]
+    Task<GeneratorLease?> LeaseAsync(string generator);
+
+    /// <summary>Streams a passage from the leased generator; the lease ends with it.</summary>
     [Alias("Generate")]
     IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
-
-    /// <summary>The generator a request with this name would use, or null when none is loaded under it.</summary>
-    [Alias("Describe")]
-    Task<GeneratorInfo?> DescribeAsync(string generator);
 }

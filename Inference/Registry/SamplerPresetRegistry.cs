@@ -1,3 +1,4 @@
+using TextGameGen.Contracts.Sampling;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -29,7 +29,7 @@ public sealed record SessionSettings
     /// Let ONNX Runtime's worker threads spin between runs. Off by default: between decode steps the scheduler samples
     /// on the same cores, and spinning threads would compete with it.
     /// </summary>
-    public bool AllowSpinning { get; init; } = Environment.GetEnvironmentVariable("TGG_ORT_SPIN") == "1";
+    public bool AllowSpinning { get; init; }
 
     /// <summary>
     /// Linux nice value for ONNX Runtime's worker threads (0 normal; 10 lets a game server in the same process take the
@@ -44,7 +44,7 @@ public sealed record SessionSettings
     public string? ProfilePrefix { get; init; }
 
     /// <summary>The ONNX Runtime options every session over our models starts from (CPU side).</summary>
-    internal SessionOptions CreateOptions()
+    public SessionOptions CreateOptions()
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;

@@ -1,3 +1,4 @@
+using TextGameGen.Contracts.Sampling;
 namespace TextGameGen.Inference.Sampling;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace TextGameGen.Inference.Sampling;
 public sealed class TokenSampler
 {
     private const int FirstTopPCandidates = 64;
-    private const int EndOfTextId = Tokenization.StoryTokens.EndOfTextId;
+    private const int EndOfTextId = TextGameGen.Contracts.Tokenization.StoryTokens.EndOfTextId;
     private readonly SamplerSettings _settings;
     private readonly Random _random;
     private float[] _scratch = [];

@@ -1,25 +1,6 @@
-using TextGameGen.Inference.Generation;
+using TextGameGen.Contracts.Generation;
 
 namespace TextGameGen.Inference.Scheduling;
-
-/// <summary>How a request ended. Every request ends in exactly one of these.</summary>
-public enum GenerationOutcome
-{
-    Completed,
-    Cancelled,
-    /// <summary>The queue was full; answered at once, nothing was generated.</summary>
-    Busy,
-    /// <summary>The request's deadline passed, waiting or running.</summary>
-    TimedOut,
-    Failed,
-}
-
-/// <summary>Interactive requests (a player waiting) are admitted before background ones; FIFO within a priority.</summary>
-public enum GenerationPriority
-{
-    Interactive = 0,
-    Background = 1,
-}
 
 /// <summary>
 /// A piece of streamed text; <c>TokenCount</c> is the number of tokens generated so far. The last event of a request has <see cref="Outcome"/> set (and, when completed,

@@ -1,3 +1,4 @@
+using TextGameGen.Contracts.Generation;
 using System.Diagnostics;
 using TextGameGen.Inference.Runtime;
 

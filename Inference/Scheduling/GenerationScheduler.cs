@@ -1,9 +1,11 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using TextGameGen.Inference.Generation;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Sampling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Scheduling;
 
@@ -80,7 +82,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, CancellationToken cancellationToken)
     {
         settings.EnsureValid();
-        var prompt = TextGenerator.FitPrompt(promptIds, settings.MaxNewTokens, _options.ContextLength);
+        var prompt = PromptWindow.Fit(promptIds, settings.MaxNewTokens, _options.ContextLength);
         var request = new ScheduledRequest(Interlocked.Increment(ref _sequence), prompt, settings, priority,
             DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Count, cancellationToken);
         Interlocked.Increment(ref _submitted);

@@ -48,12 +48,23 @@ public sealed record SchedulerOptions
     /// <summary>The model's context length: prompt plus new tokens never exceed it.</summary>
     public int ContextLength { get; init; } = 1024;
 
+    /// <summary>The first setting out of range, as "Name must ...", or null.</summary>
+    public string? Problem()
+    {
+        if (!Enum.IsDefined(Mode)) return $"Mode must be Serial, Static or Continuous (got {Mode}).";
+        if (MaxBatchSize is < 1 or > 4096) return $"MaxBatchSize must be between 1 and 4096 (got {MaxBatchSize}).";
+        if (MaxQueueLength < 0) return $"MaxQueueLength must not be negative (got {MaxQueueLength}).";
+        if (MaxPrefillTokensPerStep < 1) return $"MaxPrefillTokensPerStep must be at least 1 (got {MaxPrefillTokensPerStep}).";
+        if (MaxKvTokens < 1) return $"MaxKvTokens must be at least 1 (got {MaxKvTokens}).";
+        if (ContextLength < 2) return $"ContextLength must be at least 2 (got {ContextLength}).";
+        if (WaitingServedRatio < 0 || MaxWaitingSteps < 0) return "WaitingServedRatio and MaxWaitingSteps must not be negative.";
+        if (DefaultDeadline <= TimeSpan.Zero) return $"DefaultDeadline must be positive (got {DefaultDeadline}).";
+        return null;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (MaxBatchSize < 1) throw new ArgumentException("MaxBatchSize must be at least 1.");
-        if (MaxQueueLength < 0) throw new ArgumentException("MaxQueueLength must not be negative.");
-        if (MaxPrefillTokensPerStep < 1) throw new ArgumentException("MaxPrefillTokensPerStep must be at least 1.");
-        if (MaxKvTokens < 1) throw new ArgumentException("MaxKvTokens must be at least 1.");
-        if (ContextLength < 2) throw new ArgumentException("ContextLength must be at least 2.");
+        if (Problem() is { } problem) throw new ArgumentException(problem);
     }
 }

@@ -1,3 +1,5 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using System.Diagnostics;
 using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;

@@ -9,11 +9,11 @@ internal sealed record ScenarioResult(
     public static ScenarioResult From(string scenario, string mode, int players, double seconds, IReadOnlyCollection<RequestSample> samples,
         IReadOnlyDictionary<int, long> batchSizes, string note = "")
     {
-        var done = samples.Where(s => s.Outcome == Inference.Scheduling.GenerationOutcome.Completed).ToList();
+        var done = samples.Where(s => s.Outcome == Contracts.Generation.GenerationOutcome.Completed).ToList();
         double P(Func<RequestSample, double> f, double p) => Stats.Percentile(done.Select(f).Where(v => !double.IsNaN(v)), p);
         return new ScenarioResult(scenario, mode, players, samples.Sum(s => s.Tokens) / seconds,
             P(s => s.TtftMs, 50), P(s => s.TtftMs, 99), P(s => s.TpotMs, 50), P(s => s.TpotMs, 99), P(s => s.EndToEndMs, 50), P(s => s.EndToEndMs, 99),
-            done.Count, samples.Count(s => s.Outcome == Inference.Scheduling.GenerationOutcome.Busy),
-            samples.Count(s => s.Outcome == Inference.Scheduling.GenerationOutcome.TimedOut), batchSizes, note);
+            done.Count, samples.Count(s => s.Outcome == Contracts.Generation.GenerationOutcome.Busy),
+            samples.Count(s => s.Outcome == Contracts.Generation.GenerationOutcome.TimedOut), batchSizes, note);
     }
 }

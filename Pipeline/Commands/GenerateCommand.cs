@@ -1,9 +1,10 @@
 using System.CommandLine;
-using TextGameGen.Inference.Generation;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Inference.Scheduling;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Sampling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -43,16 +44,19 @@ internal static class GenerateCommand
             };
             settings.EnsureValid();
             var dir = ModelDirectory.Open(parse.GetValue(model)!);
-            using var session = Gpt2Session.Open(dir.ModelPath, ModelOptions.Session(parse.GetValue(device)!), m => Console.Error.WriteLine(m));
-            var generator = new TextGenerator(session, StoryTokenizer.Shared, dir.Config.Context);
-            FinishReason? finish = null;
-            await foreach (var delta in generator.GenerateAsync(parse.GetValue(prompt)!, settings, cancellationToken))
+            // The server's path with a batch of one: the same decoder, scheduler, sampler and streaming.
+            var opened = BatchDecoders.Open(dir, ModelOptions.Session(parse.GetValue(device)!), KvLayout.Slots, rows: 2, m => Console.Error.WriteLine(m));
+            using var resource = opened.Resource;
+            await using var scheduler = new GenerationScheduler(opened.Decoder, StoryTokenizer.Shared, new SchedulerOptions { MaxBatchSize = 1, ContextLength = dir.Config.Context });
+            GenerationEvent? last = null;
+            await foreach (var e in scheduler.GenerateAsync(StoryTokenizer.Shared.Encode(parse.GetValue(prompt)!), settings, cancellationToken: cancellationToken))
             {
-                Console.Write(delta.Text);
-                finish = delta.Finish ?? finish;
+                Console.Write(e.Text);
+                if (e.IsFinal) last = e;
             }
             Console.WriteLine();
-            Console.Error.WriteLine($"[finished: {finish}]");
+            Console.Error.WriteLine(last?.Outcome == GenerationOutcome.Completed ? $"[finished: {last.Finish}]" : $"[{last?.Outcome}: {last?.Error}]");
+            if (last?.Outcome != GenerationOutcome.Completed) return CommandErrors.Failure;
             return 0;
         }));
         return command;

@@ -1,4 +1,4 @@
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Pipeline.Corpus;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Pipeline.Evaluation;
 

@@ -92,7 +92,9 @@ internal static class Kernels
 
     public static void LayerNormBackward(float[] dinp, float[] dweight, float[] dbias, float[] dout, float[] input, float[] weight, float[] mean, float[] rstd, int n, int c)
     {
-        var partials = new List<(float[] Dw, float[] Db)>();
+        // One partial sum per chunk of rows, added up in chunk order: the same result whichever thread ran which chunk.
+        int rowsPerChunk = RowsPerChunk(c);
+        var partials = new (float[] Dw, float[] Db)[(n + rowsPerChunk - 1) / rowsPerChunk];
         ForRows(n, c, (first, last) =>
         {
             var dw = new float[c];
@@ -115,7 +117,7 @@ internal static class Kernels
                 var dx = dinp.AsSpan(row * c, c);
                 TensorPrimitives.MultiplyAdd(dnorm, rstd[row], dx, dx);
             }
-            lock (partials) partials.Add((dw, db));
+            partials[first / rowsPerChunk] = (dw, db);
         });
         foreach (var (dw, db) in partials)
         {
@@ -179,10 +181,12 @@ internal static class Kernels
         TensorPrimitives.Multiply(y, GeluScale, y);
     }
 
+    private static int RowsPerChunk(int c) => Math.Max(1, ChunkFloats / Math.Max(1, c));
+
     /// <summary>Runs <paramref name="body"/> over [first, last) ranges of rows of about <see cref="ChunkFloats"/> values, in parallel.</summary>
     public static void ForRows(int n, int c, Action<int, int> body)
     {
-        int rowsPerChunk = Math.Max(1, ChunkFloats / Math.Max(1, c));
+        int rowsPerChunk = RowsPerChunk(c);
         int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
         Parallel.For(0, chunks, k => body(k * rowsPerChunk, Math.Min(n, (k + 1) * rowsPerChunk)));
     }

@@ -1,17 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace TextGameGen.WebFront.Hosting;
 
-/// <summary>Configuration section <c>TextGameGen:Hosting</c>: how the front end finds (or hosts) its silo, and who is a GM.</summary>
+/// <summary>Where the front end's silo is.</summary>
+public enum HostingMode
+{
+    /// <summary>A silo in this process (the default: nothing else to run).</summary>
+    Embedded,
+
+    /// <summary>An Orleans client of silos started separately.</summary>
+    Client,
+}
+
+/// <summary>Configuration section <c>TextGameGen:Hosting</c>: how the front end finds (or hosts) its silo, and who is a GM. Validated at start.</summary>
 public sealed class HostingOptions
 {
     public const string Section = "TextGameGen:Hosting";
 
-    /// <summary>embedded: a silo in this process (the default, nothing else to run); client: connect to silos started separately.</summary>
-    public string Mode { get; set; } = "embedded";
+    /// <summary>Embedded or Client; any other value stops the start.</summary>
+    public HostingMode Mode { get; set; } = HostingMode.Embedded;
 
     /// <summary>Silo-to-silo port of the embedded silo.</summary>
+    [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>Gateway port: the embedded silo listens on it; in client mode, the silo's gateway to connect to.</summary>
+    [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The game-master key. Empty: a random key is made at start and written to the log.</summary>
@@ -20,5 +34,9 @@ public sealed class HostingOptions
     /// <summary>Folder of the browser page (default: wwwroot beside the program).</summary>
     public string? WebRoot { get; set; }
 
-    public bool IsEmbedded => !string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Sign-ins a client address may make per minute; past it the answer is 429.</summary>
+    [Range(1, 10_000)]
+    public int SignInsPerMinute { get; set; } = 20;
+
+    public bool IsEmbedded => Mode == HostingMode.Embedded;
 }

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using TextGameGen.Grains;
+using TextGameGen.Contracts.Generation;
 using TextGameGen.Grains.Game;
 using TextGameGen.WebFront.Auth;
 
@@ -61,17 +61,19 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
             Clean(authorsNote, game.Value.MaxMemoryChars, "The author's note", lines: true, allowEmpty: true));
 
     public async Task<bool> Rate(string turnId, int rating, string? comment) =>
-        await Player.RateAsync(turnId ?? "", rating, Clean(comment ?? "", 500, "A comment", allowEmpty: true)) is not null;
+        await Player.RateAsync(turnId ?? "", rating, Clean(comment ?? "", GameLimits.MaxCommentChars, "A comment", allowEmpty: true)) is not null;
 
-    /// <summary>The model test pane: a raw prompt in, the text streamed out.</summary>
+    /// <summary>The model test pane (game masters only: raw prompts may hold story tokens): a prompt in, the text streamed out.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
     public async IAsyncEnumerable<string> TestPrompt(string prompt, float temperature, int maxTokens, int? seed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var text = Clean(prompt, 4000, "A test prompt", lines: true);
+        var text = Clean(prompt, GameLimits.MaxTestPromptChars, "A test prompt", lines: true);
         var sampler = game.Value.Sampler with { Temperature = temperature, MaxNewTokens = maxTokens, Seed = seed };
+        if (sampler.Validate() is { } error) throw new HubException(error);
         await foreach (var chunk in Player.TestPromptAsync(text, sampler, cancellationToken))
         {
             if (chunk.Text.Length > 0) yield return chunk.Text;
-            if (chunk.IsFinal && chunk.Outcome != "completed") throw new HubException($"The model stopped: {chunk.Outcome}{(chunk.Error is null ? "" : ": " + chunk.Error)}");
+            if (chunk.IsFinal && chunk.Outcome != GenerationOutcome.Completed) throw new HubException($"The model stopped: {chunk.Outcome}{(chunk.Error is null ? "" : ": " + chunk.Error)}");
         }
     }
 
@@ -86,10 +88,10 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     // ---- game masters ----
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
-    public Task<WorldEvent> GmEvent(string text) => World.RaiseEventAsync(Clean(text, WorldGrain.MaxEventChars, "An event"), PlayerName);
+    public Task<WorldEvent> GmEvent(string text) => World.RaiseEventAsync(Clean(text, GameLimits.MaxEventChars, "An event"), PlayerName);
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
-    public Task<WorldEvent> GmAnnounce(string text) => World.AnnounceAsync(Clean(text, WorldGrain.MaxEventChars, "An announcement"), PlayerName);
+    public Task<WorldEvent> GmAnnounce(string text) => World.AnnounceAsync(Clean(text, GameLimits.MaxEventChars, "An announcement"), PlayerName);
 
     /// <summary>Creates or redefines a room. <paramref name="exits"/>: "north=square, east=tavern"; items and people: comma-separated.</summary>
     [Authorize(Roles = SignInEndpoints.GmRole)]
@@ -102,16 +104,16 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
             if (kv.Length != 2 || kv[0].Length == 0) throw new HubException($"An exit is written direction=room-id; got '{part}'.");
             exitMap[kv[0]] = kv[1];
         }
-        return World.CreateRoomAsync(new RoomSpec(Clean(id, 48, "A room id"), Clean(name, 80, "A room name"),
-            Clean(description ?? "", WorldGrain.MaxEventChars, "A description", allowEmpty: true), exitMap, List(items), List(npcs)));
+        return World.CreateRoomAsync(new RoomSpec(Clean(id, GameLimits.MaxRoomIdChars, "A room id"), Clean(name, GameLimits.MaxRoomNameChars, "A room name"),
+            Clean(description ?? "", GameLimits.MaxEventChars, "A description", allowEmpty: true), exitMap, List(items), List(npcs)));
     }
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task GmDescribeRoom(string roomId, string description) =>
-        World.DescribeRoomAsync(Clean(roomId, 48, "A room id"), Clean(description, WorldGrain.MaxEventChars, "A description"));
+        World.DescribeRoomAsync(Clean(roomId, GameLimits.MaxRoomIdChars, "A room id"), Clean(description, GameLimits.MaxEventChars, "A description"));
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
-    public Task<bool> GmRemovePlayer(string playerId) => World.RemovePlayerAsync(Clean(playerId, 64, "A player id"), PlayerName);
+    public Task<bool> GmRemovePlayer(string playerId) => World.RemovePlayerAsync(Clean(playerId, GameLimits.MaxPlayerIdChars, "A player id"), PlayerName);
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task<IReadOnlyDictionary<string, string>> GmPlayers() => World.GetPlayersAsync();
@@ -121,7 +123,7 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
 
     /// <summary>The context a player's next passage would get (the GM's context view).</summary>
     [Authorize(Roles = SignInEndpoints.GmRole)]
-    public Task<ContextView> GmPlayerContext(string playerId) => grains.GetGrain<IPlayerGrain>(Clean(playerId, 64, "A player id")).GetContextAsync();
+    public Task<ContextView> GmPlayerContext(string playerId) => grains.GetGrain<IPlayerGrain>(Clean(playerId, GameLimits.MaxPlayerIdChars, "A player id")).GetContextAsync();
 
     // ---- input ----
 

@@ -41,6 +41,7 @@ async function startGame() {
   $("signout").hidden = false;
   $("whoami").textContent = me.name + (me.isGm ? " (game master)" : "");
   $("gm-panel").hidden = !me.isGm;
+  $("test-pane-section").hidden = !me.isGm;
 
   connection = new signalR.HubConnectionBuilder()
     .withUrl("/hub")
@@ -227,8 +228,8 @@ function upsertTurn(t) {
   else if (t.kind === "continue") player.textContent = "";
   else player.textContent = "> " + t.playerText;
   if (t.kind !== "announcement") el.querySelector(".passage").textContent = t.text;
-  el.classList.toggle("writing", t.status === "Pending" || t.status === "Generating");
-  el.querySelector(".error").textContent = t.status === "Failed" || t.status === "Cancelled" ? (t.error || t.status) : "";
+  el.classList.toggle("writing", t.status === "pending" || t.status === "generating");
+  el.querySelector(".error").textContent = t.status === "failed" || t.status === "cancelled" ? (t.error || t.status) : "";
   renderRating(el, t);
   scrollStory();
   return el;
@@ -245,7 +246,7 @@ function insertInOrder(el, seq) {
 function renderRating(el, t) {
   const rate = el.querySelector(".rate");
   rate.replaceChildren();
-  if (!t.hasPassage || t.status !== "Complete") return;
+  if (!t.hasPassage || t.status !== "complete") return;
   for (const [value, label] of [[1, "▲ good"], [-1, "▼ bad"]]) {
     const b = document.createElement("button");
     b.type = "button";

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using TextGameGen.Grains.Generation;
-using TextGameGen.Silo;
+using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.Grains.Tests;
 
@@ -12,10 +11,13 @@ namespace TextGameGen.Grains.Tests;
 /// </summary>
 public sealed class GameCluster : IAsyncDisposable
 {
-    private GameCluster(TestCluster cluster, string databasePath)
+    private readonly string _schedulerId;
+
+    private GameCluster(TestCluster cluster, string databasePath, string schedulerId)
     {
         Cluster = cluster;
         DatabasePath = databasePath;
+        _schedulerId = schedulerId;
     }
 
     public TestCluster Cluster { get; }
@@ -27,35 +29,30 @@ public sealed class GameCluster : IAsyncDisposable
     public static async Task<GameCluster> StartAsync(string? databasePath = null)
     {
         databasePath ??= NewDatabasePath();
+        var (schedulerId, _) = TestGenerators.Create();
         var builder = new TestClusterBuilder(1);
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [GameHostingExtensions.DatabaseKey] = databasePath,
+            [$"{StorageOptions.Section}:Database"] = databasePath,
             ["TextGameGen:Game:PassageTokens"] = "12",
+            [TestGenerators.IdKey] = schedulerId,
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<TestGenerators.SiloConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new GameCluster(cluster, databasePath);
+        return new GameCluster(cluster, databasePath, schedulerId);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        await TestGenerators.ReleaseAsync(_schedulerId);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddTextGameGenGame(siloBuilder.Configuration[GameHostingExtensions.DatabaseKey]!);
-            siloBuilder.Services.AddSingleton(_ =>
-            {
-                var catalog = new GeneratorCatalog();
-                catalog.Set(GenerationRequest.DefaultGenerator, ClusterFixture.Scheduler.Value, "test-v1");
-                return catalog;
-            });
-        }
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTextGameGenGame();
     }
 }

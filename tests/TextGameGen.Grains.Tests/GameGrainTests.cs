@@ -40,9 +40,10 @@ public sealed class GameGrainTests : IAsyncLifetime
         var turn = Assert.Single(story);
         Assert.Equal(PassageStatus.Complete, turn.Status);
         Assert.Equal("test-v1", turn.ModelVersion);
+        Assert.Equal("default", turn.Generator);
         Assert.NotNull(turn.Seed);
         Assert.Equal("<|action|>", turn.PassageTag);
-        var stored = System.Text.Json.JsonSerializer.Deserialize<PlayerState>(await StoredStateOf("alice"), TextGameGen.Silo.Persistence.SqliteGrainStorage.Json)!;
+        var stored = System.Text.Json.JsonSerializer.Deserialize<PlayerState>(await StoredStateOf("alice"), TextGameGen.Storage.StorageJson.Options)!;
         Assert.Equal(turn.Text, stored.Turns.Single().Text); // the finished passage is stored too
     }
 
@@ -112,7 +113,10 @@ public sealed class GameGrainTests : IAsyncLifetime
         Assert.True(undo.Accepted);
         story = (await p.GetViewAsync()).Story;
         Assert.Equal(["t1", "t3"], story.Select(t => t.Id)); // the retried passage is back, the undo is noted
-        Assert.False((await p.SubmitAsync("t4", "retry")).Accepted == false);
+        var retryAfterUndo = await p.SubmitAsync("t4", "retry");
+        Assert.True(retryAfterUndo.Accepted, retryAfterUndo.Error);
+        Assert.Equal("t1", retryAfterUndo.Turn!.TargetTurnId); // the passage back in the story is the one retried
+        await p.WhenIdleAsync();
     }
 
     [Fact]
@@ -151,7 +155,7 @@ public sealed class GameGrainTests : IAsyncLifetime
             Assert.Equal("A dragon lands in the square.", turn.PlayerText);
             Assert.Equal(PassageStatus.Complete, turn.Status);
         }
-        Assert.DoesNotContain((await Player("elsewhere").GetViewAsync()).Story, t => t.Kind == "world");
+        Assert.DoesNotContain((await Player("elsewhere").GetViewAsync()).Story, t => t.Kind == TurnKind.World);
         Assert.Single(await world.GetRecentEventsAsync(10));
     }
 
@@ -169,12 +173,12 @@ public sealed class GameGrainTests : IAsyncLifetime
         for (int i = 0; i < 8; i++) Assert.True((await a.SubmitAsync($"a{i}", $"say line {i}")).Accepted);
         for (int i = 0; i < 4; i++) Assert.True((await c.SubmitAsync($"c{i}", $"do wave {i}")).Accepted);
 
-        await RecordingObserver.Until(() => seenByB.Events.Count(e => e.Kind == PlayerEvent.Room) >= 12, "Ben saw 12 room actions");
-        var room = seenByB.Events.Where(e => e.Kind == PlayerEvent.Room).Select(e => e.Activity!).ToList();
+        await RecordingObserver.Until(() => seenByB.Events.Count(e => e.Kind == PlayerEventKind.Room) >= 12, "Ben saw 12 room actions");
+        var room = seenByB.Events.Where(e => e.Kind == PlayerEventKind.Room).Select(e => e.Activity!).ToList();
         Assert.Equal(room.Select(r => r.Seq).Order(), room.Select(r => r.Seq)); // delivered in the room's order
         var fromAnn = room.Where(r => r.ActorName == "Ann").Select(r => r.Text).ToList();
         Assert.Equal(Enumerable.Range(0, 8).Select(i => $"Ann says \"line {i}.\""), fromAnn);
-        Assert.DoesNotContain(seenByC.Events, e => e.Kind == PlayerEvent.Room && e.Activity!.ActorName == "Cid"); // not told of their own
+        Assert.DoesNotContain(seenByC.Events, e => e.Kind == PlayerEventKind.Room && e.Activity!.ActorName == "Cid"); // not told of their own
         await a.WhenIdleAsync();
         await c.WhenIdleAsync();
     }
@@ -186,9 +190,9 @@ public sealed class GameGrainTests : IAsyncLifetime
         var seen = new RecordingObserver();
         await p.SubscribeAsync(_game.Cluster.Client.CreateObjectReference<IPlayerObserver>(seen));
         await p.SubmitAsync("t1", "continue");
-        await RecordingObserver.Until(() => seen.Events.Any(e => e.Kind == PlayerEvent.PassageEnd), "the passage ended");
-        var deltas = string.Concat(seen.Events.Where(e => e.Kind == PlayerEvent.PassageDelta && e.TurnId == "t1").Select(e => e.Text));
-        var end = seen.Events.Single(e => e.Kind == PlayerEvent.PassageEnd);
+        await RecordingObserver.Until(() => seen.Events.Any(e => e.Kind == PlayerEventKind.PassageEnd), "the passage ended");
+        var deltas = string.Concat(seen.Events.Where(e => e.Kind == PlayerEventKind.PassageDelta && e.TurnId == "t1").Select(e => e.Text));
+        var end = seen.Events.Single(e => e.Kind == PlayerEventKind.PassageEnd);
         Assert.Equal(end.Turn!.Text, deltas.Trim());
     }
 
@@ -229,13 +233,13 @@ public sealed class GameGrainTests : IAsyncLifetime
     public async Task A_sampler_preset_activated_on_the_server_is_used_for_the_next_passage_and_recorded()
     {
         var silo = Assert.IsType<Orleans.TestingHost.InProcessSiloHandle>(_game.Cluster.Primary);
-        var catalog = silo.ServiceProvider.GetRequiredService<TextGameGen.Grains.Generation.GeneratorCatalog>();
+        var catalog = silo.ServiceProvider.GetRequiredService<TextGameGen.Silo.Generation.GeneratorCatalog>();
         var p = await Join("preset", "Pru");
         await p.SubmitAsync("t1", "do wait");
         await p.WhenIdleAsync();
         Assert.Null((await p.GetViewAsync()).Story[0].SamplerPreset);
 
-        catalog.SetPreset(GenerationRequest.DefaultGenerator, "p7", new StorySampler { Temperature = 0.31f, TopK = 7, TopP = 0.5f, RepetitionPenalty = 1.3f, RepetitionPenaltyRange = 32 });
+        catalog.SetPreset(GeneratorLease.DefaultGenerator, "p7", new TextGameGen.Contracts.Sampling.SamplerSettings { Temperature = 0.31f, TopK = 7, TopP = 0.5f, RepetitionPenalty = 1.3f, RepetitionPenaltyRange = 32 });
         try
         {
             await p.SubmitAsync("t2", "do wait again");
@@ -247,7 +251,7 @@ public sealed class GameGrainTests : IAsyncLifetime
         }
         finally
         {
-            catalog.SetPreset(GenerationRequest.DefaultGenerator, null, null);
+            catalog.SetPreset(GeneratorLease.DefaultGenerator, null, null);
         }
     }
 

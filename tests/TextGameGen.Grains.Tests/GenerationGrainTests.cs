@@ -1,6 +1,7 @@
-using TextGameGen.Grains.Generation;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
 
 namespace TextGameGen.Grains.Tests;
 
@@ -9,8 +10,12 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
 {
     private IGenerationGrain Grain => fixture.Cluster.Client.GetGrain<IGenerationGrain>(0);
 
-    private static GenerationRequest Request(int i, int maxNewTokens = 16) =>
-        new($"<|action|>Player {i} opens door number {i * 7}.", new StorySampler { Seed = 1000 + i, MaxNewTokens = maxNewTokens });
+    private static int[] Prompt(int i) => StoryTokenizer.Shared.Encode($"<|action|>Player {i} opens door number {i * 7}.");
+
+    private static SamplerSettings Sampler(int i, int maxNewTokens = 16) => new() { Seed = 1000 + i, MaxNewTokens = maxNewTokens };
+
+    private async Task<GenerationRequest> Request(int i, int maxNewTokens = 16) =>
+        new(await Grain.LeaseAsync(GeneratorLease.DefaultGenerator) ?? throw new InvalidOperationException("no generator"), Prompt(i), Sampler(i, maxNewTokens));
 
     private static async Task<(string Text, GenerationChunk Last)> Read(IAsyncEnumerable<GenerationChunk> stream)
     {
@@ -23,67 +28,76 @@ public sealed class GenerationGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task ThirtyTwoConcurrentCallersGetThirtyTwoCorrectIndependentStreams()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Read(Grain.GenerateAsync(Request(i)))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(async i => await Read(Grain.GenerateAsync(await Request(i)))));
 
         // Each stream equals the same request run alone, outside the cluster, one at a time.
-        await using var alone = new GenerationScheduler(ClusterFixture.Session.Value, StoryTokenizer.Shared,
+        await using var alone = new GenerationScheduler(TestGenerators.Session.Value, StoryTokenizer.Shared,
             new SchedulerOptions { Mode = BatchingMode.Serial, ContextLength = 128 });
         for (int i = 0; i < 32; i++)
         {
-            var (expected, _) = await ReadEvents(alone.GenerateAsync(Request(i).Prompt, GenerationGrain.ToSettings(Request(i).Sampler)));
-            Assert.Equal(expected, results[i].Text);
-            Assert.Equal("completed", results[i].Last.Outcome);
+            var expected = new System.Text.StringBuilder();
+            await foreach (var e in alone.GenerateAsync(Prompt(i), Sampler(i))) expected.Append(e.Text);
+            Assert.Equal(expected.ToString(), results[i].Text);
+            Assert.Equal(GenerationOutcome.Completed, results[i].Last.Outcome);
         }
         Assert.True(results.Select(r => r.Text).Distinct().Count() > 16);
     }
 
-    private static async Task<(string, GenerationEvent)> ReadEvents(IAsyncEnumerable<GenerationEvent> stream)
+    [Fact]
+    public async Task ALeaseNamesTheVersionAndContextAndIsUsedOnce()
     {
-        var text = new System.Text.StringBuilder();
-        GenerationEvent? last = null;
-        await foreach (var e in stream) { text.Append(e.Text); last = e; }
-        return (text.ToString(), last!);
+        var lease = await Grain.LeaseAsync("default");
+        Assert.NotNull(lease);
+        Assert.Equal("test-v1", lease.Version);
+        Assert.Equal(128, lease.ContextLength);
+        var request = new GenerationRequest(lease, Prompt(1), Sampler(1));
+        Assert.Equal(GenerationOutcome.Completed, (await Read(Grain.GenerateAsync(request))).Last.Outcome);
+        var again = await Read(Grain.GenerateAsync(request));
+        Assert.Equal(GenerationOutcome.Failed, again.Last.Outcome);
+        Assert.Contains("lease the generator again", again.Last.Error);
     }
 
     [Fact]
     public async Task ACallerThatCancelsFreesItsRow()
     {
-        var scheduler = ClusterFixture.Scheduler.Value;
-        long cancelledBefore = scheduler.Counts.Cancelled;
+        long cancelledBefore = fixture.Scheduler.Counts.Cancelled;
         using var cts = new CancellationTokenSource();
+        var request = await Request(99, maxNewTokens: 120);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var c in Grain.GenerateAsync(Request(99, maxNewTokens: 120), cts.Token))
+            await foreach (var c in Grain.GenerateAsync(request, cts.Token))
                 if (c.TokenCount >= 3) cts.Cancel();
         });
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (scheduler.Counts.Cancelled == cancelledBefore && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(cancelledBefore + 1, scheduler.Counts.Cancelled);
+        await WaitFor(() => fixture.Scheduler.Counts.Cancelled > cancelledBefore);
+        Assert.Equal(cancelledBefore + 1, fixture.Scheduler.Counts.Cancelled);
+        Assert.Equal(0, fixture.Scheduler.Counts.Running);
     }
 
     [Fact]
     public async Task ACallerThatStopsReadingFreesItsRow()
     {
-        var scheduler = ClusterFixture.Scheduler.Value;
-        long cancelledBefore = scheduler.Counts.Cancelled;
-        await foreach (var c in Grain.GenerateAsync(Request(98, maxNewTokens: 120)))
+        long cancelledBefore = fixture.Scheduler.Counts.Cancelled;
+        await foreach (var c in Grain.GenerateAsync(await Request(98, maxNewTokens: 120)))
             if (c.TokenCount >= 3) break;
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (scheduler.Counts.Cancelled == cancelledBefore && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(cancelledBefore + 1, scheduler.Counts.Cancelled);
+        await WaitFor(() => fixture.Scheduler.Counts.Cancelled > cancelledBefore);
+        Assert.Equal(cancelledBefore + 1, fixture.Scheduler.Counts.Cancelled);
     }
 
     [Fact]
-    public async Task BadSamplerSettingsAndUnknownGeneratorsFailWithAMessage()
+    public async Task BadSamplerSettingsFailWithAMessageAndUnknownGeneratorsHaveNoLease()
     {
-        var bad = await Read(Grain.GenerateAsync(new GenerationRequest("hi", new StorySampler { TopP = 2 })));
-        var unknown = await Read(Grain.GenerateAsync(new GenerationRequest("hi", new StorySampler(), Generator: "nope")));
+        var lease = await Grain.LeaseAsync("default");
+        var bad = await Read(Grain.GenerateAsync(new GenerationRequest(lease!, Prompt(0), new SamplerSettings { TopP = 2 })));
 
-        Assert.Equal("failed", bad.Last.Outcome);
+        Assert.Equal(GenerationOutcome.Failed, bad.Last.Outcome);
         Assert.Contains("top_p", bad.Last.Error);
-        Assert.Equal("failed", unknown.Last.Outcome);
-        Assert.Contains("Unknown generator 'nope'", unknown.Last.Error);
+        Assert.Null(await Grain.LeaseAsync("nope"));
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition() && DateTime.UtcNow < deadline;) await Task.Delay(10);
     }
 }

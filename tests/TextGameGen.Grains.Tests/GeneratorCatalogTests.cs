@@ -1,6 +1,6 @@
-using TextGameGen.Grains.Generation;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Silo.Generation;
 
 namespace TextGameGen.Grains.Tests;
 
@@ -9,18 +9,33 @@ public sealed class GeneratorCatalogTests
     [Fact]
     public async Task DefaultMeansTheFirstGeneratorWhenNoneIsLoadedUnderThatName()
     {
-        await using var wonderland = new GenerationScheduler(ClusterFixture.Session.Value, StoryTokenizer.Shared);
-        await using var fantasy = new GenerationScheduler(ClusterFixture.Session.Value, StoryTokenizer.Shared);
+        await using var wonderland = new GenerationScheduler(TestGenerators.Session.Value, StoryTokenizer.Shared);
+        await using var fantasy = new GenerationScheduler(TestGenerators.Session.Value, StoryTokenizer.Shared);
         var catalog = new GeneratorCatalog();
-        Assert.False(catalog.TryGetLoaded("default", out _));
+        Assert.Null(catalog.Find("default"));
 
         catalog.Set("wonderland", wonderland, "v1");
         catalog.Set("fantasy", fantasy, "v3");
 
-        Assert.True(catalog.TryGetLoaded("default", out var chosen));
-        Assert.Equal("fantasy", chosen!.Name);
-        Assert.True(catalog.TryGetLoaded("Wonderland", out var byName));
-        Assert.Equal("v1", byName!.Version);
-        Assert.False(catalog.TryGetLoaded("alice", out _));
+        Assert.Equal("fantasy", catalog.Find("default")!.Name);
+        Assert.Equal("v1", catalog.Find("Wonderland")!.Version);
+        Assert.Null(catalog.Find("alice"));
+    }
+
+    [Fact]
+    public async Task AReplacedVersionStaysHeldWhileALeaseOnItIsOpen()
+    {
+        await using var v1 = new GenerationScheduler(TestGenerators.Session.Value, StoryTokenizer.Shared);
+        await using var v2 = new GenerationScheduler(TestGenerators.Session.Value, StoryTokenizer.Shared);
+        var catalog = new GeneratorCatalog();
+        catalog.Set("fantasy", v1, "v1");
+        var lease = catalog.Lease("fantasy")!;
+        var old = catalog.Set("fantasy", v2, "v2")!;
+
+        Assert.Equal(1, catalog.OpenLeases(old));
+        Assert.Equal("v2", catalog.Lease("fantasy")!.Version);
+        Assert.Same(v1, catalog.Redeem(lease)!.Scheduler);
+        Assert.Equal(0, catalog.OpenLeases(old));
+        Assert.Null(catalog.Redeem(lease)); // used once
     }
 }

@@ -1,13 +1,16 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using TextGameGen.Grains.Generation;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Registry;
-using TextGameGen.Inference.Sampling;
+using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Silo;
+using TextGameGen.Silo.Generation;
+using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.Grains.Tests;
 
@@ -24,16 +27,16 @@ public sealed class LiveRolloutTests : IDisposable
         return path;
     }
 
-    /// <summary>What the generation grain does: take the loaded generator once, stream from it.</summary>
-    private static async Task<(string Version, GenerationEvent Last)> Generate(GeneratorCatalog catalog, TaskCompletionSource? started = null)
+    private static readonly int[] s_gate = StoryTokenizer.Shared.Encode("<|action|>The gate opens");
+
+    /// <summary>What the generation grain does: redeem a lease, stream from the generator it holds.</summary>
+    private static async Task<(string Version, GenerationEvent Last)> Generate(GeneratorCatalog catalog, Grains.GeneratorLease lease)
     {
-        Assert.True(catalog.TryGetLoaded("fantasy", out var loaded));
+        var loaded = catalog.Redeem(lease);
+        Assert.NotNull(loaded);
         GenerationEvent? last = null;
-        await foreach (var e in loaded!.Scheduler.GenerateAsync("<|action|>The gate opens", SamplerSettings.Greedy with { MaxNewTokens = 110, IgnoreEndOfText = true }))
-        {
-            started?.TrySetResult();
+        await foreach (var e in loaded.Scheduler.GenerateAsync(s_gate, SamplerSettings.Greedy with { MaxNewTokens = 110, IgnoreEndOfText = true }))
             last = e;
-        }
         return (loaded.Version, last!);
     }
 
@@ -42,18 +45,17 @@ public sealed class LiveRolloutTests : IDisposable
     {
         string model = Model(3);
         var passages = new List<string[]>();
-        foreach (var layout in new[] { "slots", "optimum" })
+        foreach (var layout in new[] { KvLayout.Slots, KvLayout.Optimum })
         {
             var catalog = new GeneratorCatalog();
             await using var host = new GeneratorHost(catalog, Options.Create(new InferenceOptions { KvLayout = layout }), NullLogger<GeneratorHost>.Instance);
-            host.Load("fantasy", model, "v1");
-            Assert.True(catalog.TryGetLoaded("fantasy", out var loaded));
+            var loaded = host.Load("fantasy", model, "v1");
             // Prompts of different lengths at once: rows of different lengths share the batch.
             var prompts = new[] { "<|action|>The gate opens", "<|dialogue|>Who goes there, at this hour of the night?", "<|quest|>Bring me" };
             passages.Add(await Task.WhenAll(prompts.Select(async prompt =>
             {
                 var text = new System.Text.StringBuilder();
-                await foreach (var e in loaded!.Scheduler.GenerateAsync(prompt, SamplerSettings.Greedy with { MaxNewTokens = 40, IgnoreEndOfText = true }))
+                await foreach (var e in loaded.Scheduler.GenerateAsync(StoryTokenizer.Shared.Encode(prompt), SamplerSettings.Greedy with { MaxNewTokens = 40, IgnoreEndOfText = true }))
                     text.Append(e.Text);
                 return text.ToString();
             })));
@@ -73,15 +75,15 @@ public sealed class LiveRolloutTests : IDisposable
         await using var host = new GeneratorHost(catalog, Options.Create(new InferenceOptions { RegistryRoot = registry.Root }), NullLogger<GeneratorHost>.Instance);
         host.SyncWithRegistry(registry);
 
-        var started = Enumerable.Range(0, 16).Select(_ => new TaskCompletionSource()).ToArray();
-        var inFlight = started.Select(s => Generate(catalog, s)).ToArray();
-        await Task.WhenAll(started.Select(s => s.Task));
+        // Sixteen passages are under way on v1 (leased, and generating or queued) when v2 is promoted.
+        var leases = Enumerable.Range(0, 16).Select(_ => catalog.Lease("fantasy")!).ToArray();
+        var inFlight = leases[..8].Select(l => Generate(catalog, l)).ToArray();
 
         registry.Promote("fantasy", "v2");
         host.SyncWithRegistry(registry);
-        bool swappedWhileGenerating = inFlight.Any(t => !t.IsCompleted);
-        var after = await Generate(catalog);
-        var before = await Task.WhenAll(inFlight);
+        var after = await Generate(catalog, catalog.Lease("fantasy")!);
+        Assert.False(host.WhenDrained().IsCompleted, "v1 stays loaded while leases on it are open");
+        var before = await Task.WhenAll(inFlight.Concat(leases[8..].Select(l => Generate(catalog, l))));
         await host.WhenDrained();
 
         Assert.All(before, r =>
@@ -90,20 +92,19 @@ public sealed class LiveRolloutTests : IDisposable
             Assert.Equal(GenerationOutcome.Completed, r.Last.Outcome);
             Assert.Equal(110, r.Last.TokenCount);
         });
-        Assert.True(swappedWhileGenerating, "the new version must arrive while the old one is still generating");
         Assert.Equal("v2", after.Version);
         Assert.Equal(GenerationOutcome.Completed, after.Last.Outcome);
-        Assert.True(catalog.TryGetLoaded("fantasy", out var current));
+        var current = catalog.Find("fantasy");
         Assert.Equal("v2", current!.Version);
 
         // Sampler presets come from the same registry, on the same sync, with no new model.
-        Assert.Null(catalog.PresetOf("fantasy"));
-        var presets = new TextGameGen.Inference.Registry.SamplerPresetRegistry(registry.Root);
-        presets.Add("fantasy", new TextGameGen.Inference.Registry.SamplerPreset(0.6f, 30, 0.9f, 1.2f, 48), "tuned");
+        Assert.Null(catalog.Lease("fantasy")!.PresetVersion);
+        var presets = new SamplerPresetRegistry(registry.Root);
+        presets.Add("fantasy", new SamplerPreset(0.6f, 30, 0.9f, 1.2f, 48), "tuned");
         host.SyncWithRegistry(registry);
-        Assert.Equal("p1", catalog.PresetOf("fantasy")!.Value.Version);
-        Assert.Equal(0.6f, catalog.PresetOf("fantasy")!.Value.Sampler.Temperature);
-        Assert.True(catalog.TryGetLoaded("fantasy", out var still));
-        Assert.Same(current.Scheduler, still!.Scheduler); // the model was not reloaded
+        var withPreset = catalog.Lease("fantasy")!;
+        Assert.Equal("p1", withPreset.PresetVersion);
+        Assert.Equal(0.6f, withPreset.Preset!.Temperature);
+        Assert.Same(current.Scheduler, catalog.Find("fantasy")!.Scheduler); // the model was not reloaded
     }
 }

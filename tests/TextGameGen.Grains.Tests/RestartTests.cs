@@ -26,7 +26,7 @@ public sealed class RestartTests
         await using var second = await GameCluster.StartAsync(path);
         var again = second.Grains.GetGrain<IPlayerGrain>("restart");
         var view = await again.GetViewAsync();
-        Assert.Equal(acknowledged, view.Story.Where(t => t.Kind != "world").Select(t => t.Id));
+        Assert.Equal(acknowledged, view.Story.Where(t => t.Kind != TurnKind.World).Select(t => t.Id));
         Assert.Contains("rope", view.Inventory);
         Assert.Equal("forest-edge", view.Room!.Id);
         Assert.Single(await second.Grains.GetGrain<IWorldGrain>("w-restart").GetRecentEventsAsync(5));

@@ -1,6 +1,7 @@
-using TextGameGen.Inference.Sampling;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

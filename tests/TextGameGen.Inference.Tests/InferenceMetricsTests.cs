@@ -1,7 +1,8 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using System.Diagnostics.Metrics;
-using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,9 +1,10 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,10 +1,11 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

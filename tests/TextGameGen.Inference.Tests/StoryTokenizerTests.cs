@@ -1,5 +1,5 @@
 using TextGameGen.Inference.Generation;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,4 +1,6 @@
 using TextGameGen.Inference.Sampling;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 
 namespace TextGameGen.Inference.Tests;
 

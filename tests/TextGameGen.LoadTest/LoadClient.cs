@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TextGameGen.Grains.Game;
+using TextGameGen.WebFront.Hubs;
 
 namespace TextGameGen.LoadTest;
 
@@ -52,7 +52,7 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
         signIn.EnsureSuccessStatusCode();
         _hub = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/hub"), o => o.Cookies = _cookies)
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions))
             .Build();
         _hub.On<PlayerEvent>("event", OnEvent);
         _hub.Closed += _ =>
@@ -117,11 +117,11 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
         if (e.TurnId is null || !_turns.TryGetValue(e.TurnId, out var watch)) return;
         switch (e.Kind)
         {
-            case PlayerEvent.PassageDelta:
+            case PlayerEventKind.PassageDelta:
                 watch.FirstPieceMs ??= watch.Clock.Elapsed.TotalMilliseconds;
                 Interlocked.Increment(ref Pieces);
                 break;
-            case PlayerEvent.PassageEnd:
+            case PlayerEventKind.PassageEnd:
                 Interlocked.Add(ref Tokens, e.Turn!.TokenCount);
                 watch.Done.TrySetResult(e.Turn!);
                 break;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Corpus;
 
 namespace TextGameGen.Pipeline.Tests;

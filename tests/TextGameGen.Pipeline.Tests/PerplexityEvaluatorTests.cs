@@ -2,7 +2,7 @@ using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Evaluation;
 
 namespace TextGameGen.Pipeline.Tests;

@@ -168,10 +168,10 @@ public sealed class TggCommandLineTests : IDisposable
     public async Task FeedbackExportWritesEveryRatingAndTheLikedPassagesAsCorpusInput()
     {
         var db = Path.Combine(_dir, "game.db");
-        var store = new TextGameGen.Silo.Persistence.SqliteFeedbackStore(new TextGameGen.Silo.Persistence.SqliteDatabase(db));
-        var sampler = new TextGameGen.Grains.StorySampler { Temperature = 0.7f };
+        var store = new TextGameGen.Storage.SqlFeedbackStore(new TextGameGen.Storage.SqliteGameDatabase(db));
+        var sampler = new TextGameGen.Contracts.Sampling.SamplerSettings { Temperature = 0.7f };
         TextGameGen.Grains.Game.PassageFeedback F(string turn, int rating, string tag, string text) =>
-            new("p-1", turn, rating, rating < 0 ? "dull" : "", "do", tag, text, "fantasy/v1", sampler, 42, DateTimeOffset.UtcNow);
+            new("p-1", turn, rating, rating < 0 ? "dull" : "", TextGameGen.Grains.Game.TurnKind.Do, tag, text, "v1", sampler, 42, DateTimeOffset.UtcNow, "fantasy");
         await store.AddAsync(F("t1", 1, "<|action|>", "The door swings open onto a moonlit garden."));
         await store.AddAsync(F("t2", 1, "<|dialogue|>", "Welcome, traveller, to the Prancing Goat."));
         await store.AddAsync(F("t3", 1, "<|quest|>", "Bring me three wolf pelts before the moon is full."));
@@ -185,7 +185,8 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Contains("5 ratings (3 up, 2 down; 1 quest lines)", export.Out);
         var jsonl = File.ReadAllLines(Path.Combine(outDir, "feedback.jsonl"));
         Assert.Equal(5, jsonl.Length);
-        Assert.Contains("\"modelVersion\":\"fantasy/v1\"", jsonl[0]);
+        Assert.Contains("\"modelVersion\":\"v1\"", jsonl[0]);
+        Assert.Contains("\"generator\":\"fantasy\"", jsonl[0]);
         Assert.Contains("\"seed\":42", jsonl[0]);
         Assert.Contains("\"temperature\":0.7", jsonl[0]);
 

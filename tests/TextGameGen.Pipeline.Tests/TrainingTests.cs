@@ -110,4 +110,25 @@ public sealed class TrainingTests
         var onnx = PerplexityEvaluator.Evaluate(session, sequences, config.Context);
         Assert.Equal(Math.Exp(after), onnx.Perplexity, Math.Exp(after) * 0.01);
     }
+
+    [Fact]
+    public void TheSameRunTwiceGivesTheSameWeightsBitForBit()
+    {
+        // Parallel kernels must not make training depend on thread timing (exact resume relies on it).
+        float[] Train()
+        {
+            var model = new TrainingModel(Gpt2Weights.CreateRandom(new Gpt2Config(2, 2, 64, 32, 300), seed: 4));
+            var optimizer = new AdamW(model, new TrainingSettings { LearningRate = 1e-2f, WarmupSteps = 2, TotalSteps = 6 });
+            for (int step = 0; step < 6; step++)
+            {
+                var (x, y) = Batch(step, b: 8, t: 32, vocab: 300);
+                model.ZeroGradients();
+                model.Forward(x, y, 8, 32);
+                model.Backward();
+                optimizer.Update();
+            }
+            return [.. model.Parameters.OrderBy(p => p.Key).SelectMany(p => p.Value)];
+        }
+        Assert.Equal(Train(), Train());
+    }
 }

@@ -73,7 +73,7 @@ public sealed class BrowserTests(HostileGameServer server, ChromiumFixture chrom
         var turn = page.Locator(".turn.kind-do").Last;
         await turn.Locator(".player").WaitForAsync();
         Assert.Equal("> do open the door", await turn.Locator(".player").TextContentAsync());
-        await page.WaitForSelectorAsync(".turn.kind-do[data-status=Complete]");
+        await page.WaitForSelectorAsync(".turn.kind-do[data-status=complete]");
         var passage = await turn.Locator(".passage").TextContentAsync();
 
         // The model's markup is shown as text: no element was made from it, no script ran.
@@ -93,7 +93,7 @@ public sealed class BrowserTests(HostileGameServer server, ChromiumFixture chrom
         var player = page.Locator(".turn.kind-say .player").Last;
         await player.WaitForAsync();
         Assert.Equal("> say " + payload, await player.TextContentAsync());
-        await page.WaitForSelectorAsync(".turn.kind-say[data-status=Complete]");
+        await page.WaitForSelectorAsync(".turn.kind-say[data-status=complete]");
         Assert.Equal(0, await page.Locator("#story img, #story b, #story script").CountAsync());
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned ?? null"));
     }
@@ -118,7 +118,7 @@ public sealed class BrowserTests(HostileGameServer server, ChromiumFixture chrom
             var world = page.Locator(".turn.kind-world .player");
             await world.Last.WaitForAsync();
             Assert.Equal("⚡ Thunder shakes the <b>village</b>.", await world.Last.TextContentAsync());
-            await page.WaitForSelectorAsync(".turn.kind-world[data-status=Complete]");
+            await page.WaitForSelectorAsync(".turn.kind-world[data-status=complete]");
             Assert.Equal(0, await page.Locator("#story b").CountAsync());
         }
         // For people looking at a run: what the page looked like (in the temp folder, never in the repository).
@@ -131,7 +131,7 @@ public sealed class BrowserTests(HostileGameServer server, ChromiumFixture chrom
     {
         var page = await SignInAsync("Hal");
         await ActAsync(page, "do", "light a candle");
-        await page.WaitForSelectorAsync(".turn.kind-do[data-status=Complete]");
+        await page.WaitForSelectorAsync(".turn.kind-do[data-status=complete]");
         await page.ReloadAsync();
         await page.WaitForSelectorAsync("#status.online");
         Assert.Equal("> do light a candle", await page.Locator(".turn.kind-do .player").First.TextContentAsync());

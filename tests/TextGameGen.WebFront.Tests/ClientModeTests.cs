@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TextGameGen.Grains.Game;
-using TextGameGen.Silo;
+using TextGameGen.Silo.Hosting;
 using TextGameGen.WebFront.Hosting;
 
 namespace TextGameGen.WebFront.Tests;
@@ -24,10 +24,11 @@ public sealed class ClientModeTests
         siloBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["TextGameGen:Inference:Generators:default"] = TestModels.TinyRandom,
+            ["TextGameGen:Storage:Database"] = db,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         siloBuilder.Services.AddTextGameGenInference();
-        siloBuilder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort).AddTextGameGenGame(db));
+        siloBuilder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort).AddTextGameGenGame());
         using var siloHost = siloBuilder.Build();
         await siloHost.StartAsync();
 

@@ -31,6 +31,8 @@ public abstract class GameServerFixture : IAsyncLifetime
             "--Logging:LogLevel:Orleans=Error",
             $"--TextGameGen:Storage:Database={DatabasePath}",
             $"--TextGameGen:Hosting:GmKey={GmKeyValue}",
+            // Every test player signs in from this one address; the limit is tested on a server of its own.
+            "--TextGameGen:Hosting:SignInsPerMinute=10000",
             $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}",
             $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
             $"--TextGameGen:Inference:Generators:default={model}",

@@ -25,7 +25,7 @@ public sealed class LoopGuardTests(RepeatingGameServer server) : IClassFixture<R
         {
             Assert.True(t.Sampler!.RepetitionPenalty > 1f, "the rewrite did not use a stronger penalty");
             // The player saw the passage start again for each rewrite.
-            Assert.Equal(t.Regenerations + 1, p.Events.Count(e => e.Kind == PlayerEvent.PassageStart && e.TurnId == t.Id));
+            Assert.Equal(t.Regenerations + 1, p.Events.Count(e => e.Kind == PlayerEventKind.PassageStart && e.TurnId == t.Id));
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
-using TextGameGen.Inference.Tokenization;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Training;
 
 namespace TextGameGen.WebFront.Tests;

@@ -25,7 +25,7 @@ public sealed class TestPlayer : IAsyncDisposable
 
     private HubConnection Build() => new HubConnectionBuilder()
         .WithUrl(new Uri(_server, "/hub"), o => o.Cookies = _cookies)
-        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .AddJsonProtocol(o => TextGameGen.WebFront.Hubs.HubJson.Configure(o.PayloadSerializerOptions))
         .Build();
 
     /// <summary>A second connection of the same signed-in player (a reloaded page, a reconnect).</summary>
@@ -62,8 +62,8 @@ public sealed class TestPlayer : IAsyncDisposable
     /// <summary>Waits for the passage of a turn to end and returns the final turn.</summary>
     public async Task<StoryTurn> PassageAsync(string turnId, int seconds = 60)
     {
-        await Until(() => Events.Any(e => e.Kind == PlayerEvent.PassageEnd && e.TurnId == turnId), $"passage of {turnId}", seconds);
-        return Events.Last(e => e.Kind == PlayerEvent.PassageEnd && e.TurnId == turnId).Turn!;
+        await Until(() => Events.Any(e => e.Kind == PlayerEventKind.PassageEnd && e.TurnId == turnId), $"passage of {turnId}", seconds);
+        return Events.Last(e => e.Kind == PlayerEventKind.PassageEnd && e.TurnId == turnId).Turn!;
     }
 
     public static async Task Until(Func<bool> condition, string what, int seconds = 60)

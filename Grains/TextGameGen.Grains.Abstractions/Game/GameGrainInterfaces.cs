@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using TextGameGen.Contracts.Sampling;
 
 namespace TextGameGen.Grains.Game;
 
@@ -41,7 +42,7 @@ public interface IPlayerGrain : IGrainWithStringKey
     [Alias("Rate")] Task<PassageFeedback?> RateAsync(string turnId, int rating, string comment);
 
     /// <summary>Raw prompt in, streamed text out: the model test pane.</summary>
-    [Alias("TestPrompt")] IAsyncEnumerable<GenerationChunk> TestPromptAsync(string prompt, StorySampler sampler, CancellationToken cancellationToken = default);
+    [Alias("TestPrompt")] IAsyncEnumerable<GenerationChunk> TestPromptAsync(string prompt, SamplerSettings sampler, CancellationToken cancellationToken = default);
 
     /// <summary>Completes when no passage is pending or being written (tests and the load harness).</summary>
     [Alias("WhenIdle"), AlwaysInterleave] Task WhenIdleAsync();

@@ -1,3 +1,5 @@
+using TextGameGen.Contracts.Sampling;
+
 namespace TextGameGen.Grains.Game;
 
 /// <summary>A room as a player sees it.</summary>
@@ -83,30 +85,37 @@ public sealed record ContextView(
     [property: Id(4)] IReadOnlyList<ContextSection> Sections,
     [property: Id(5)] string Prompt);
 
+/// <summary>What a <see cref="PlayerEvent"/> tells a player's browsers.</summary>
+[GenerateSerializer, Alias("TextGameGen.PlayerEventKind")]
+public enum PlayerEventKind
+{
+    /// <summary>The passage of a turn starts (or restarts, after the loop guard).</summary>
+    PassageStart,
+    /// <summary>A piece of a passage's text.</summary>
+    PassageDelta,
+    /// <summary>A passage is final and stored (the event carries the turn).</summary>
+    PassageEnd,
+    /// <summary>A turn was added or changed without a passage (game verbs, undo, announcements).</summary>
+    Turn,
+    /// <summary>Another player did something in the room.</summary>
+    Room,
+    /// <summary>A game master's world event (its passage follows).</summary>
+    WorldEvent,
+    Announcement,
+    /// <summary>A game master removed the player from the world.</summary>
+    Removed,
+}
+
 /// <summary>A message pushed to a player's browsers.</summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.PlayerEvent")]
 public sealed record PlayerEvent(
-    [property: Id(0)] string Kind,
+    [property: Id(0)] PlayerEventKind Kind,
     [property: Id(1)] string PlayerId,
     [property: Id(2)] string? TurnId = null,
     [property: Id(3)] string Text = "",
     [property: Id(4)] StoryTurn? Turn = null,
     [property: Id(5)] RoomActivity? Activity = null,
-    [property: Id(6)] WorldEvent? WorldEvent = null)
-{
-    /// <summary>The passage of a turn starts (or restarts, after the loop guard).</summary>
-    public const string PassageStart = "passage-start";
-    /// <summary>A piece of a passage's text.</summary>
-    public const string PassageDelta = "passage-delta";
-    /// <summary>A passage is final and stored (the event carries the turn).</summary>
-    public const string PassageEnd = "passage-end";
-    /// <summary>A turn was added or changed without a passage (game verbs, undo, world events, announcements).</summary>
-    public const string TurnUpdated = "turn";
-    public const string Room = "room";
-    public const string World = "world-event";
-    public const string Announcement = "announcement";
-    public const string Removed = "removed";
-}
+    [property: Id(6)] WorldEvent? WorldEvent = null);
 
 /// <summary>A player's rating of a passage, with what produced it.</summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.PassageFeedback")]
@@ -115,10 +124,11 @@ public sealed record PassageFeedback(
     [property: Id(1)] string TurnId,
     [property: Id(2)] int Rating,
     [property: Id(3)] string Comment,
-    [property: Id(4)] string Kind,
+    [property: Id(4)] TurnKind Kind,
     [property: Id(5)] string PassageTag,
     [property: Id(6)] string Text,
     [property: Id(7)] string? ModelVersion,
-    [property: Id(8)] StorySampler? Sampler,
+    [property: Id(8)] SamplerSettings? Sampler,
     [property: Id(9)] int? Seed,
-    [property: Id(10)] DateTimeOffset At);
+    [property: Id(10)] DateTimeOffset At,
+    [property: Id(11)] string? Generator = null);

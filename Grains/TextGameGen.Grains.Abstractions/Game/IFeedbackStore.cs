@@ -1,7 +1,10 @@
 namespace TextGameGen.Grains.Game;
 
-/// <summary>Where players' ratings of passages are kept (the silo's SQLite database by default); read by <c>tgg feedback export</c>.</summary>
+/// <summary>Where players' ratings of passages are kept (the game's database); read by <c>tgg feedback export</c>.</summary>
 public interface IFeedbackStore
 {
     Task AddAsync(PassageFeedback feedback);
+
+    /// <summary>Each passage's latest rating, oldest first.</summary>
+    IAsyncEnumerable<PassageFeedback> ReadLatestAsync(CancellationToken cancellationToken = default);
 }

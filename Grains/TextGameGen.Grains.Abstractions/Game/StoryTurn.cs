@@ -1,6 +1,9 @@
+using TextGameGen.Contracts.Sampling;
+
 namespace TextGameGen.Grains.Game;
 
 /// <summary>Where a turn's passage stands.</summary>
+[GenerateSerializer, Alias("TextGameGen.PassageStatus")]
 public enum PassageStatus
 {
     /// <summary>The turn needs no passage (look, go, inventory...), or its passage is final.</summary>
@@ -26,8 +29,7 @@ public sealed class StoryTurn
     [Id(0)] public string Id { get; set; } = "";
     /// <summary>Position in the player's story, from 1.</summary>
     [Id(1)] public int Seq { get; set; }
-    /// <summary>The verb: do, say, story, continue, retry, undo, look, go, take, drop, inventory, talk, quests, world, announcement, notice.</summary>
-    [Id(2)] public string Kind { get; set; } = "";
+    [Id(2)] public TurnKind Kind { get; set; }
     /// <summary>What the player typed (after normalisation), or the GM's event text.</summary>
     [Id(3)] public string PlayerText { get; set; } = "";
     /// <summary>The tagged line this turn contributes to the model's context before the passage (may be empty).</summary>
@@ -38,7 +40,7 @@ public sealed class StoryTurn
     [Id(6)] public string Text { get; set; } = "";
     [Id(7)] public PassageStatus Status { get; set; }
     [Id(8)] public string? ModelVersion { get; set; }
-    [Id(9)] public StorySampler? Sampler { get; set; }
+    [Id(9)] public SamplerSettings? Sampler { get; set; }
     [Id(10)] public int? Seed { get; set; }
     [Id(11)] public DateTimeOffset At { get; set; }
     /// <summary>How many times the loop guard had the passage rewritten because it nearly repeated the previous one.</summary>
@@ -54,6 +56,8 @@ public sealed class StoryTurn
     [Id(17)] public int TokenCount { get; set; }
     /// <summary>The registry's sampler preset the settings came from (null: the game's configured settings).</summary>
     [Id(18)] public string? SamplerPreset { get; set; }
+    /// <summary>The generator (model name) that wrote the passage; <see cref="ModelVersion"/> is its version.</summary>
+    [Id(19)] public string? Generator { get; set; }
 
     public bool HasPassage => PassageTag.Length > 0;
 

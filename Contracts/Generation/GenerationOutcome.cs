@@ -1,0 +1,14 @@
+namespace TextGameGen.Contracts.Generation;
+
+/// <summary>How a generation request ended. Every request ends in exactly one of these.</summary>
+[GenerateSerializer, Alias("TextGameGen.GenerationOutcome")]
+public enum GenerationOutcome
+{
+    Completed,
+    Cancelled,
+    /// <summary>The queue was full (or nothing could serve the request now); answered at once, nothing was generated. Retry later.</summary>
+    Busy,
+    /// <summary>The request's deadline passed, waiting or running.</summary>
+    TimedOut,
+    Failed,
+}

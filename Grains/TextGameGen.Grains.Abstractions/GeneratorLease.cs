@@ -1,0 +1,22 @@
+using TextGameGen.Contracts.Sampling;
+
+namespace TextGameGen.Grains;
+
+/// <summary>
+/// A generator held for one passage: which model version will write it, its context length (the passage's prompt is
+/// built to fit it) and the sampler preset the registry has active for it (null: the caller's own settings). The
+/// version stays loaded while a lease on it is open, so a promotion between building the prompt and generating does
+/// not change what writes the passage. Ended by the generation it is used for, or by expiry.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.GeneratorLease")]
+public sealed record GeneratorLease(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Generator,
+    [property: Id(2)] string Version,
+    [property: Id(3)] int ContextLength,
+    [property: Id(4)] SamplerSettings? Preset = null,
+    [property: Id(5)] string? PresetVersion = null)
+{
+    /// <summary>The name that means "the first generator this silo serves".</summary>
+    public const string DefaultGenerator = "default";
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+
+namespace TextGameGen.Grains.Game.Story;
+
+/// <summary>What a <see cref="PassageWriter"/> needs from the player grain it works for.</summary>
+public interface IPassageHost
+{
+    string PlayerId { get; }
+    PlayerState State { get; }
+    IRoomGrain? CurrentRoom { get; }
+
+    /// <summary>Stores the player's state.</summary>
+    Task SaveAsync();
+
+    /// <summary>Queues an event for the player's front ends (delivered in order).</summary>
+    void Notify(PlayerEvent e);
+}
+
+/// <summary>
+/// Writes a player's passages one at a time, in turn order, in a background loop on the player's activation: leases
+/// the generator, builds the context, streams the pieces to the front ends as they come, has a passage that nearly
+/// repeats the previous one written again with a stronger repetition penalty (the loop guard), and stores the
+/// finished turn. A passage whose write fails is tried again; its end is sent only once it is stored.
+/// </summary>
+public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain generation, StoryContextBuilder contexts, GameOptions options, ILogger logger)
+{
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
+    private Task _worker = Task.CompletedTask;
+    private (string TurnId, CancellationTokenSource Cancel)? _writing;
+
+    /// <summary>Completes when no passage is pending or being written.</summary>
+    public Task WhenIdle => _worker;
+
+    /// <summary>Starts the loop unless it runs (call from the grain's own context).</summary>
+    public void Kick()
+    {
+        if (_worker.IsCompleted) _worker = WritePendingAsync();
+    }
+
+    /// <summary>Stops writing <paramref name="turnId"/>'s passage, if it is the one being written.</summary>
+    public void Stop(string turnId)
+    {
+        if (_writing is { } w && w.TurnId == turnId) w.Cancel.Cancel();
+    }
+
+    /// <summary>Stops the passage being written, whichever it is.</summary>
+    public async Task StopAsync()
+    {
+        if (_writing is { } w) await w.Cancel.CancelAsync();
+    }
+
+    /// <summary>Tokens per passage: the configured number, at most a third of the context so history still fits.</summary>
+    public int PassageTokens(int contextLength) => Math.Max(1, Math.Min(options.PassageTokens, contextLength / 3));
+
+    private async Task WritePendingAsync()
+    {
+        await Task.Yield();
+        var state = host.State;
+        while (!state.Removed && state.Turns.Find(t => t.Status is PassageStatus.Pending or PassageStatus.Generating) is { } turn)
+        {
+            try
+            {
+                await WriteAsync(turn);
+            }
+            catch (Exception ex)
+            {
+                turn.Status = PassageStatus.Failed;
+                turn.Error = ex.Message;
+                LogPassageFailed(logger, host.PlayerId, turn.Id, ex.Message);
+            }
+            finally
+            {
+                _writing = null;
+            }
+            try
+            {
+                await host.SaveAsync();
+            }
+            catch (Exception ex)
+            {
+                LogPassageFailed(logger, host.PlayerId, turn.Id, "not stored: " + ex.Message);
+                await Task.Delay(StoreRetryDelay);
+                continue;
+            }
+            host.Notify(new PlayerEvent(PlayerEventKind.PassageEnd, host.PlayerId, turn.Id, turn.Text, Turn: turn.Clone()));
+        }
+    }
+
+    private async Task WriteAsync(StoryTurn turn)
+    {
+        if (turn.Hidden)
+        {
+            turn.Status = PassageStatus.Cancelled;
+            return;
+        }
+        using var cancel = new CancellationTokenSource();
+        _writing = (turn.Id, cancel);
+        turn.Status = PassageStatus.Generating;
+        turn.Regenerations = 0;
+        var previous = host.State.Turns.LastOrDefault(t => t.Seq < turn.Seq && !t.Hidden && t.HasPassage && t.Status == PassageStatus.Complete)?.Text ?? "";
+        int seed = Random.Shared.Next(1, int.MaxValue);
+        SamplerSettings? sampler = null;
+        AssembledContext? context = null;
+        for (int attempt = 0; ; attempt++)
+        {
+            var lease = await generation.LeaseAsync(options.Generator)
+                ?? throw new InvalidOperationException($"No generator '{options.Generator}' is served.");
+            int passageTokens = PassageTokens(lease.ContextLength);
+            if (context is null || context.View.ContextLength != lease.ContextLength)
+                context = await contexts.BuildAsync(host.State, host.CurrentRoom, turn, lease.ContextLength, passageTokens);
+            // The registry's active preset for this generator, when it has one; else the game's configured settings.
+            sampler ??= (lease.Preset ?? options.Sampler) with { MaxNewTokens = passageTokens, Seed = seed, StopStrings = [] };
+            turn.Sampler = sampler;
+            turn.Seed = sampler.Seed;
+            turn.SamplerPreset = lease.PresetVersion;
+            turn.Generator = lease.Generator;
+            turn.ModelVersion = lease.Version;
+            host.Notify(new PlayerEvent(PlayerEventKind.PassageStart, host.PlayerId, turn.Id, Turn: turn.Clone()));
+
+            var (text, tokens, last) = await StreamAsync(turn.Id, new GenerationRequest(lease, context.Prompt, sampler, GenerationPriority.Interactive,
+                options.PassageDeadline, options.StreamInterval > TimeSpan.Zero ? options.StreamInterval : null), cancel);
+            turn.TokenCount = tokens;
+            if (last.Outcome != GenerationOutcome.Completed)
+            {
+                turn.Status = last.Outcome == GenerationOutcome.Cancelled || cancel.IsCancellationRequested ? PassageStatus.Cancelled : PassageStatus.Failed;
+                turn.Error = last.Outcome == GenerationOutcome.Busy ? "The storyteller is busy; type retry in a moment." : last.Error ?? last.Outcome.ToString();
+                turn.Text = text.Trim();
+                return;
+            }
+            var passage = text.Trim();
+            if (attempt < options.LoopGuardMaxRewrites && LoopGuard.IsRepeat(passage, previous, options.LoopGuardSimilarity))
+            {
+                // Nearly the previous passage again: write it anew with a stronger repetition penalty.
+                turn.Regenerations++;
+                sampler = sampler with { RepetitionPenalty = sampler.RepetitionPenalty + options.LoopGuardPenaltyStep, Seed = seed + turn.Regenerations };
+                continue;
+            }
+            turn.Text = passage;
+            turn.Error = null;
+            turn.Status = PassageStatus.Complete;
+            if (turn.Kind == TurnKind.Quests && passage.Length > 0) host.State.Quests.Add(passage);
+            return;
+        }
+    }
+
+    /// <summary>Streams one generation, forwarding each piece to the front ends; returns the text, token count and final chunk.</summary>
+    private async Task<(string Text, int Tokens, GenerationChunk Last)> StreamAsync(string turnId, GenerationRequest request, CancellationTokenSource cancel)
+    {
+        var text = new StringBuilder();
+        int tokens = 0;
+        var last = GenerationChunk.Ended(GenerationOutcome.Failed, "The generation ended without an outcome.");
+        try
+        {
+            await foreach (var chunk in generation.GenerateAsync(request, cancel.Token))
+            {
+                tokens = chunk.TokenCount;
+                if (chunk.Text.Length > 0)
+                {
+                    text.Append(chunk.Text);
+                    host.Notify(new PlayerEvent(PlayerEventKind.PassageDelta, host.PlayerId, turnId, chunk.Text));
+                }
+                if (chunk.IsFinal) last = chunk;
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            last = GenerationChunk.Ended(GenerationOutcome.Cancelled, "Stopped.");
+        }
+        return (text.ToString(), tokens, last);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: passage for turn {Turn} failed: {Message}")]
+    private static partial void LogPassageFailed(ILogger logger, string player, string turn, string message);
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Grains.Game.Story;
+
+namespace TextGameGen.Grains.Game.World;
+
+/// <summary>
+/// A room: its description (written by the model on the first look when no GM gave one, then kept), exits, items
+/// and who is here. Actions in the room get the room's numbers in the order they arrive, and are delivered to the
+/// other players present in that order, by one delivery loop, so the room never waits on a busy player.
+/// </summary>
+public sealed partial class RoomGrain(
+    [PersistentState("room", GameStorage.Name)] IPersistentState<RoomState> state,
+    IOptions<GameOptions> options,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain
+{
+    private readonly Dictionary<string, string> _present = new(StringComparer.Ordinal);
+    private readonly Channel<(RoomActivity Activity, string[] Recipients)> _deliveries = Channel.CreateUnbounded<(RoomActivity, string[])>();
+    private const int DescriptionTokens = 40;
+    private long _seq;
+    private Task? _deliveryLoop;
+
+    private string RoomId => this.GetPrimaryKeyString().Split('/', 2)[^1];
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _deliveryLoop = DeliverAsync();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deliveries.Writer.TryComplete();
+        if (_deliveryLoop is not null) await _deliveryLoop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    public async Task ConfigureAsync(RoomSpec spec)
+    {
+        var s = state.State;
+        s.Defined = true;
+        s.Name = spec.Name;
+        s.Description = spec.Description;
+        s.Exits = new Dictionary<string, string>(spec.Exits, StringComparer.OrdinalIgnoreCase);
+        s.Items = [.. spec.Items];
+        s.Npcs = [.. spec.Npcs];
+        await state.WriteStateAsync();
+    }
+
+    public async Task DescribeAsync(string description)
+    {
+        state.State.Description = description;
+        state.State.DescriptionModelVersion = null;
+        await state.WriteStateAsync();
+    }
+
+    public Task<bool> IsDefinedAsync() => Task.FromResult(state.State.Defined);
+
+    public async Task<RoomView> GetViewAsync()
+    {
+        if (state.State.Description.Length == 0) await WriteDescriptionAsync();
+        return View();
+    }
+
+    public async Task<RoomView> EnterAsync(string playerId, string name)
+    {
+        bool arrived = !_present.ContainsKey(playerId);
+        _present[playerId] = name;
+        if (arrived) Enqueue(playerId, name, $"{name} arrives.");
+        return await GetViewAsync();
+    }
+
+    public Task LeaveAsync(string playerId)
+    {
+        if (_present.Remove(playerId, out var name)) Enqueue(playerId, name, $"{name} leaves.");
+        return Task.CompletedTask;
+    }
+
+    public Task<long> ActAsync(string playerId, string name, string text) => Task.FromResult(Enqueue(playerId, name, text));
+
+    public async Task<bool> TakeAsync(string item)
+    {
+        int i = state.State.Items.FindIndex(x => string.Equals(x, item, StringComparison.OrdinalIgnoreCase));
+        if (i < 0) return false;
+        state.State.Items.RemoveAt(i);
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task DropAsync(string item)
+    {
+        state.State.Items.Add(item);
+        await state.WriteStateAsync();
+    }
+
+    private RoomView View()
+    {
+        var s = state.State;
+        var name = s.Name.Length > 0 ? s.Name : TitleFromId(RoomId);
+        return new RoomView(RoomId, name, s.Description, new Dictionary<string, string>(s.Exits, StringComparer.OrdinalIgnoreCase),
+            [.. s.Items], [.. s.Npcs], [.. _present.Values.Order(StringComparer.OrdinalIgnoreCase)]);
+    }
+
+    private long Enqueue(string actorId, string actorName, string text)
+    {
+        var activity = new RoomActivity(RoomId, ++_seq, actorId, actorName, text);
+        var recipients = _present.Keys.Where(id => id != actorId).ToArray();
+        _deliveries.Writer.TryWrite((activity, recipients));
+        return activity.Seq;
+    }
+
+    private async Task DeliverAsync()
+    {
+        await foreach (var (activity, recipients) in _deliveries.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await Task.WhenAll(recipients.Select(id => GrainFactory.GetGrain<IPlayerGrain>(id).OnRoomActivityAsync(activity)));
+            }
+            catch (Exception ex)
+            {
+                LogDeliveryFailed(logger, RoomId, activity.Seq, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>The model writes the room's description once; it is stored and every later visitor reads the same.</summary>
+    private async Task WriteDescriptionAsync()
+    {
+        var name = View().Name;
+        var prompt = StoryText.Line(StoryTokens.Action, $"You are in {name}.") + StoryTokens.Action;
+        var sampler = new SamplerSettings { Temperature = 0.7f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.2f, MaxNewTokens = DescriptionTokens, Seed = StableSeed(this.GetPrimaryKeyString()) };
+        var text = new StringBuilder();
+        string? version = null;
+        await foreach (var chunk in GenerationStream.GenerateAsync(GrainFactory.GetGrain<IGenerationGrain>(0), options.Value.Generator, prompt, sampler,
+            leased: lease => version = $"{lease.Generator} {lease.Version}"))
+        {
+            text.Append(chunk.Text);
+            if (chunk.IsFinal && chunk.Outcome != GenerationOutcome.Completed) LogDescriptionFailed(logger, RoomId, chunk.Outcome!.Value, chunk.Error ?? "");
+        }
+        var description = text.ToString().Trim();
+        if (description.Length == 0) return; // tried again on the next look
+        state.State.Description = description;
+        state.State.DescriptionModelVersion = version;
+        await state.WriteStateAsync();
+    }
+
+    private static string TitleFromId(string id) =>
+        string.Join(' ', id.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    private static int StableSeed(string key)
+    {
+        uint h = 2166136261;
+        foreach (char c in key) h = (h ^ c) * 16777619;
+        return (int)(h & 0x7fffffff);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: could not deliver activity {Seq}: {Message}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string room, long seq, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: no description written ({Outcome}: {Error})")]
+    private static partial void LogDescriptionFailed(ILogger logger, string room, GenerationOutcome outcome, string error);
+}

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace TextGameGen.Grains.Game.World;
+
+/// <summary>
+/// A shared world: its players, rooms and the GM's event log. A world event is logged, then handed to every player,
+/// each of whom has the model narrate it in their own story; the handing-out runs in the background, so the world
+/// answers the GM at once and never waits on a busy player.
+/// </summary>
+public sealed partial class WorldGrain(
+    [PersistentState("world", GameStorage.Name)] IPersistentState<WorldState> state,
+    ILogger<WorldGrain> logger) : Grain, IWorldGrain
+{
+    private static readonly Regex s_roomId = new("^[a-z0-9][a-z0-9-]{0,47}$", RegexOptions.CultureInvariant);
+
+    private string WorldId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Seeded) return;
+        foreach (var room in DefaultWorld.Rooms)
+        {
+            await Room(room.Id).ConfigureAsync(room);
+            state.State.Rooms.Add(room.Id);
+        }
+        state.State.StartRoom = DefaultWorld.StartRoom;
+        state.State.Seeded = true;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<string> JoinAsync(string playerId, string name)
+    {
+        if (!state.State.Players.TryGetValue(playerId, out var known) || known != name)
+        {
+            state.State.Players[playerId] = name;
+            await state.WriteStateAsync();
+        }
+        return state.State.StartRoom;
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetPlayersAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(state.State.Players));
+
+    public Task<IReadOnlyList<string>> GetRoomsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Rooms]);
+
+    public Task<IReadOnlyList<WorldEvent>> GetRecentEventsAsync(int count) =>
+        Task.FromResult<IReadOnlyList<WorldEvent>>([.. state.State.Events.TakeLast(Math.Max(0, count))]);
+
+    public Task<string> GetStartRoomAsync() => Task.FromResult(state.State.StartRoom);
+
+    public async Task<WorldEvent> RaiseEventAsync(string text, string by)
+    {
+        var e = await LogAsync(text, by);
+        _ = HandOutAsync(e, (p, ev) => p.OnWorldEventAsync(ev));
+        return e;
+    }
+
+    public async Task<WorldEvent> AnnounceAsync(string text, string by)
+    {
+        var e = await LogAsync(text, by);
+        _ = HandOutAsync(e, (p, ev) => p.OnAnnouncementAsync(ev));
+        return e;
+    }
+
+    public async Task CreateRoomAsync(RoomSpec room)
+    {
+        if (!s_roomId.IsMatch(room.Id)) throw new ArgumentException("A room id is 1-48 lowercase letters, digits and '-', starting with a letter or digit.");
+        if (string.IsNullOrWhiteSpace(room.Name)) throw new ArgumentException("A room needs a name.");
+        foreach (var (exit, target) in room.Exits)
+        {
+            if (string.IsNullOrWhiteSpace(exit) || !s_roomId.IsMatch(target)) throw new ArgumentException($"Exit '{exit}' must lead to a room id (lowercase letters, digits, '-').");
+        }
+        await Room(room.Id).ConfigureAsync(room);
+        if (!state.State.Rooms.Contains(room.Id))
+        {
+            state.State.Rooms.Add(room.Id);
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task DescribeRoomAsync(string roomId, string description)
+    {
+        if (!state.State.Rooms.Contains(roomId)) throw new ArgumentException($"No room '{roomId}' in this world. Rooms: {string.Join(", ", state.State.Rooms)}.");
+        if (string.IsNullOrWhiteSpace(description) || description.Length > GameLimits.MaxEventChars) throw new ArgumentException($"A description is 1 to {GameLimits.MaxEventChars} characters.");
+        await Room(roomId).DescribeAsync(description.Trim());
+    }
+
+    public async Task<bool> RemovePlayerAsync(string playerId, string by)
+    {
+        if (!state.State.Players.Remove(playerId)) return false;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IPlayerGrain>(playerId).RemoveAsync($"removed from the world by {by}");
+        return true;
+    }
+
+    private IRoomGrain Room(string roomId) => GrainFactory.GetGrain<IRoomGrain>($"{WorldId}/{roomId}");
+
+    private async Task<WorldEvent> LogAsync(string text, string by)
+    {
+        text = text.Trim();
+        if (text.Length == 0 || text.Length > GameLimits.MaxEventChars) throw new ArgumentException($"An event is 1 to {GameLimits.MaxEventChars} characters.");
+        var e = new WorldEvent(++state.State.NextSeq, text, by, DateTimeOffset.UtcNow);
+        state.State.Events.Add(e);
+        await state.WriteStateAsync();
+        return e;
+    }
+
+    private async Task HandOutAsync(WorldEvent e, Func<IPlayerGrain, WorldEvent, Task> deliver)
+    {
+        var players = state.State.Players.Keys.ToArray();
+        var results = await Task.WhenAll(players.Select(async id =>
+        {
+            try
+            {
+                await deliver(GrainFactory.GetGrain<IPlayerGrain>(id), e);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                LogHandOutFailed(logger, WorldId, e.Seq, id, ex.Message);
+                return false;
+            }
+        }));
+        LogHandedOut(logger, WorldId, e.Seq, results.Count(r => r), players.Length);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "World {World}: event {Seq} not delivered to {Player}: {Message}")]
+    private static partial void LogHandOutFailed(ILogger logger, string world, long seq, string player, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "World {World}: event {Seq} delivered to {Delivered} of {Players} players")]
+    private static partial void LogHandedOut(ILogger logger, string world, long seq, int delivered, int players);
+}

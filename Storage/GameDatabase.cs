@@ -1,0 +1,60 @@
+using System.Data.Common;
+
+namespace TextGameGen.Storage;
+
+/// <summary>
+/// A SQL database that holds the game's grain state (<c>grain_state</c>) and players' ratings (<c>feedback</c>): this
+/// type owns their schema. One implementation per engine supplies connections, the schema in its dialect and how it
+/// reports a duplicate key; the grain storage and the feedback store are written once against it.
+/// </summary>
+public abstract class GameDatabase
+{
+    /// <summary>Where the database is, for messages (a file path, a host and database name).</summary>
+    public abstract string Describe { get; }
+
+    /// <summary>An open connection, the schema in place.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Did this exception come from inserting a key that exists?</summary>
+    public abstract bool IsDuplicateKey(DbException exception);
+
+    /// <summary>A command on <paramref name="connection"/> with named parameters (<c>@name</c>).</summary>
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+        return command;
+    }
+
+    /// <summary>The tables, in SQL that SQLite and PostgreSQL both take.</summary>
+    protected const string Schema = """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            grain_id   TEXT NOT NULL,
+            state_name TEXT NOT NULL,
+            data       TEXT NOT NULL,
+            etag       BIGINT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (grain_id, state_name));
+        CREATE TABLE IF NOT EXISTS feedback (
+            id            {0},
+            at            TEXT NOT NULL,
+            player_id     TEXT NOT NULL,
+            turn_id       TEXT NOT NULL,
+            rating        INTEGER NOT NULL,
+            comment       TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            passage_tag   TEXT NOT NULL,
+            text          TEXT NOT NULL,
+            model_version TEXT,
+            sampler       TEXT,
+            seed          INTEGER,
+            generator     TEXT);
+        """;
+}

@@ -1,0 +1,80 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Orleans.Storage;
+
+namespace TextGameGen.Storage;
+
+/// <summary>
+/// Orleans grain storage in a <see cref="GameDatabase"/>: one row per grain and state, the state as JSON, and an
+/// integer ETag that every write checks and bumps, so a stale write (two activations of one grain, say) fails with
+/// <see cref="InconsistentStateException"/> instead of overwriting newer state.
+/// </summary>
+public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
+{
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await database.OpenAsync().ConfigureAwait(false);
+        await using var command = GameDatabase.Command(connection, "SELECT data, etag FROM grain_state WHERE grain_id = @id AND state_name = @name",
+            ("@id", grainId.ToString()), ("@name", stateName));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        if (!await reader.ReadAsync().ConfigureAwait(false))
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return;
+        }
+        grainState.State = JsonSerializer.Deserialize<T>(reader.GetString(0), StorageJson.Options)
+            ?? throw new InvalidDataException($"Stored state of {grainId} ({stateName}) is null.");
+        grainState.ETag = reader.GetInt64(1).ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var data = JsonSerializer.Serialize(grainState.State, StorageJson.Options);
+        var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        await using var connection = await database.OpenAsync().ConfigureAwait(false);
+        long next;
+        if (grainState.ETag is null)
+        {
+            await using var insert = GameDatabase.Command(connection,
+                "INSERT INTO grain_state (grain_id, state_name, data, etag, updated_at) VALUES (@id, @name, @data, 1, @now)",
+                ("@id", grainId.ToString()), ("@name", stateName), ("@data", data), ("@now", now));
+            try
+            {
+                await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch (DbException ex) when (database.IsDuplicateKey(ex))
+            {
+                throw new InconsistentStateException($"State of {grainId} ({stateName}) was stored by someone else meanwhile.", "(exists)", "(none)", ex);
+            }
+            next = 1;
+        }
+        else
+        {
+            long expected = long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
+            await using var update = GameDatabase.Command(connection,
+                "UPDATE grain_state SET data = @data, etag = etag + 1, updated_at = @now WHERE grain_id = @id AND state_name = @name AND etag = @etag",
+                ("@id", grainId.ToString()), ("@name", stateName), ("@data", data), ("@now", now), ("@etag", expected));
+            if (await update.ExecuteNonQueryAsync().ConfigureAwait(false) != 1)
+                throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read (ETag {expected}).", "(changed)", grainState.ETag);
+            next = expected + 1;
+        }
+        grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var connection = await database.OpenAsync().ConfigureAwait(false);
+        await using var command = grainState.ETag is null
+            ? GameDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name", ("@id", grainId.ToString()), ("@name", stateName))
+            : GameDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name AND etag = @etag",
+                ("@id", grainId.ToString()), ("@name", stateName), ("@etag", long.Parse(grainState.ETag, CultureInfo.InvariantCulture)));
+        if (await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 0 && grainState.ETag is not null)
+            throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read.", "(changed)", grainState.ETag);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+}
