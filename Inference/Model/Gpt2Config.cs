@@ -1,15 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace TextGameGen.Inference.Model;
 
 /// <summary>Shape of a GPT-2 model: layers, heads, width, context length and vocabulary size.</summary>
 public sealed record Gpt2Config(
-    [property: JsonPropertyName("n_layer")] int Layers,
-    [property: JsonPropertyName("n_head")] int Heads,
-    [property: JsonPropertyName("n_embd")] int Width,
-    [property: JsonPropertyName("n_positions")] int Context,
-    [property: JsonPropertyName("vocab_size")] int VocabularySize)
+    int Layers,
+    int Heads,
+    int Width,
+    int Context,
+    int VocabularySize)
 {
     /// <summary>GPT-2's vocabulary (50257) plus the three story tokens.</summary>
     public const int StoryVocabularySize = 50260;
@@ -17,10 +14,9 @@ public sealed record Gpt2Config(
     /// <summary>Layer-norm epsilon used by GPT-2.</summary>
     public const float LayerNormEpsilon = 1e-5f;
 
-    [JsonIgnore] public int HeadDim => Width / Heads;
+    public int HeadDim => Width / Heads;
 
     /// <summary>Parameter count, counting the tied LM head once.</summary>
-    [JsonIgnore]
     public long ParameterCount
     {
         get
@@ -32,7 +28,6 @@ public sealed record Gpt2Config(
     }
 
     /// <summary>Parameters that take part in the matrix multiplies of one decoded token (weights, LM head; not the position table).</summary>
-    [JsonIgnore]
     public long MatMulParameterCount => Layers * 12L * Width * Width + (long)VocabularySize * Width;
 
     public static Gpt2Config Tiny => new(2, 2, 64, 128, StoryVocabularySize);
@@ -58,11 +53,4 @@ public sealed record Gpt2Config(
         if (Context < 2) throw new ArgumentException("n_positions must be at least 2.");
         if (VocabularySize < 1) throw new ArgumentException("vocab_size must be positive.");
     }
-
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
-
-    public static Gpt2Config FromJson(string json) =>
-        JsonSerializer.Deserialize<Gpt2Config>(json, JsonOptions) ?? throw new InvalidDataException("config.json is empty.");
-
-    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }

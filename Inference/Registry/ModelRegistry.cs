@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TextGameGen.Inference.Model;
+using System.Globalization;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Inference.Registry;
 
@@ -11,7 +10,8 @@ namespace TextGameGen.Inference.Registry;
 /// </summary>
 public sealed class ModelRegistry(string root)
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    public const string StateFile = "registry.json";
+    public const string LoadFailuresFile = "load-failures.json";
 
     public string Root { get; } = root;
 
@@ -22,113 +22,115 @@ public sealed class ModelRegistry(string root)
         var source = ModelDirectory.Open(modelDirectory);
         string generatorDir = Path.Combine(Root, generator);
         Directory.CreateDirectory(generatorDir);
-        int next = Versions(generator).Select(v => int.Parse(v[1..])).DefaultIfEmpty(0).Max() + 1;
+        int next = Versions(generator).Select(v => int.Parse(v[1..], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max() + 1;
         string version = $"v{next}";
         string target = Path.Combine(generatorDir, version);
         Directory.CreateDirectory(target);
-        foreach (var file in new[] { ModelDirectory.ModelFile, ModelDirectory.ConfigFile, ModelDirectory.ManifestFile })
-            if (File.Exists(Path.Combine(source.Path, file))) File.Copy(Path.Combine(source.Path, file), Path.Combine(target, file));
-        var manifest = source.Manifest.DeepClone().AsObject();
-        manifest["registry"] = new JsonObject
+        foreach (var file in new[] { ModelDirectory.ModelFile, ModelDirectory.ConfigFile })
+            File.Copy(Path.Combine(source.Path, file), Path.Combine(target, file));
+        ModelDirectory.WriteManifest(target, source.Manifest with
         {
-            ["generator"] = generator,
-            ["version"] = version,
-            ["added_utc"] = DateTime.UtcNow.ToString("O"),
-            ["parent_version"] = parent,
-            ["dataset_sha256"] = datasetHash,
-            ["source_commit"] = sourceCommit,
-        };
-        manifest["metrics"] = new JsonObject { ["dev_perplexity"] = devPerplexity };
-        File.WriteAllText(Path.Combine(target, ModelDirectory.ManifestFile), manifest.ToJsonString(s_indented));
+            Registry = new RegistryEntry(generator, version, Now(), parent, datasetHash, sourceCommit),
+            Metrics = new ModelMetrics(devPerplexity),
+        });
         return version;
     }
 
     public IReadOnlyList<string> Generators() =>
-        Directory.Exists(Root) ? Directory.GetDirectories(Root).Select(d => Path.GetFileName(d)).Where(n => Versions(n).Count > 0).ToList() : [];
+        Directory.Exists(Root) ? [.. Directory.GetDirectories(Root).Select(d => Path.GetFileName(d)).Where(n => Versions(n).Count > 0)] : [];
 
     public IReadOnlyList<string> Versions(string generator)
     {
         string dir = Path.Combine(Root, generator);
         if (!Directory.Exists(dir)) return [];
-        return Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)).Where(n => n.Length > 1 && n[0] == 'v' && int.TryParse(n[1..], out _))
-            .OrderBy(n => int.Parse(n[1..])).ToList();
+        return [.. Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)).Where(n => n.Length > 1 && n[0] == 'v' && int.TryParse(n[1..], out _))
+            .OrderBy(n => int.Parse(n[1..], CultureInfo.InvariantCulture))];
     }
 
-    public JsonObject Manifest(string generator, string version)
+    public ModelManifest Manifest(string generator, string version)
     {
-        string path = Path.Combine(Root, generator, version, ModelDirectory.ManifestFile);
+        string path = Path.Combine(VersionPath(generator, version), ModelDirectory.ManifestFile);
         if (!File.Exists(path)) throw new ArgumentException($"Generator '{generator}' has no version '{version}'.");
-        return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        return ModelDirectory.ReadManifest(path);
     }
 
-    public string? Production(string generator) => State(generator)["production"]?.GetValue<string>();
+    public string? Production(string generator) => State(generator).Production;
 
     /// <summary>The production model directory of a generator (what servers load).</summary>
-    public string? ProductionPath(string generator) => Production(generator) is { } v ? Path.Combine(Root, generator, v) : null;
+    public string? ProductionPath(string generator) => Production(generator) is { } v ? VersionPath(generator, v) : null;
 
-    public static double? DevPerplexity(JsonObject manifest) => manifest["metrics"]?["dev_perplexity"]?.GetValue<double?>();
+    public string VersionPath(string generator, string version) => Path.Combine(Root, generator, version);
 
     /// <summary>
     /// Makes a version production if its dev perplexity beats the current production's; otherwise refuses with the
     /// reason, unless <paramref name="overrideReason"/> is given, which is then recorded in the manifest.
     /// </summary>
-    public string Promote(string generator, string version, string? overrideReason = null)
+    public PromotionDecision Promote(string generator, string version, string? overrideReason = null)
     {
         var candidate = Manifest(generator, version);
-        string? current = Production(generator);
-        if (current == version) return $"{generator} {version} is already production.";
-        double? candidatePpl = DevPerplexity(candidate);
-        double? currentPpl = current is null ? null : DevPerplexity(Manifest(generator, current));
+        var state = State(generator);
+        string? current = state.Production;
+        if (current == version) return new PromotionDecision(true, $"{generator} {version} is already production.");
+        double? candidatePpl = candidate.Metrics?.DevPerplexity;
+        double? currentPpl = current is null ? null : Manifest(generator, current).Metrics?.DevPerplexity;
         string? refusal = candidatePpl is null
             ? $"{version} has no dev perplexity; evaluate it (tgg registry add --dev FILE) or override."
             : currentPpl is not null && candidatePpl >= currentPpl
                 ? $"{version} has dev perplexity {candidatePpl:F2}, not better than production {current} at {currentPpl:F2}."
                 : null;
-        if (refusal is not null && overrideReason is null) throw new InvalidOperationException($"Promotion refused: {refusal}");
+        if (refusal is not null && overrideReason is null) return PromotionDecision.Refused(refusal);
         if (refusal is not null)
+            ModelDirectory.WriteManifest(VersionPath(generator, version), candidate with { PromotionOverride = new PromotionOverride(overrideReason!, refusal, Now()) });
+        SaveState(generator, state with
         {
-            candidate["promotion_override"] = new JsonObject { ["reason"] = overrideReason, ["gate"] = refusal, ["utc"] = DateTime.UtcNow.ToString("O") };
-            File.WriteAllText(Path.Combine(Root, generator, version, ModelDirectory.ManifestFile), candidate.ToJsonString(s_indented));
-        }
-        var state = State(generator);
-        var history = state["history"]?.AsArray() ?? [];
-        history.Add(new JsonObject { ["version"] = version, ["previous"] = current, ["utc"] = DateTime.UtcNow.ToString("O"), ["override"] = overrideReason });
-        state["history"] = history;
-        state["production"] = version;
-        SaveState(generator, state);
-        return refusal is null ? $"{generator} {version} is production (was {current ?? "none"})." : $"{generator} {version} is production by override: {overrideReason}";
+            Production = version,
+            History = [.. state.History, new PromotionRecord(version, current, Now(), overrideReason)],
+        });
+        return new PromotionDecision(true, refusal is null
+            ? $"{generator} {version} is production (was {current ?? "none"})."
+            : $"{generator} {version} is production by override: {overrideReason}");
     }
 
     /// <summary>Returns production to the version it had before the last promotion.</summary>
     public string Rollback(string generator)
     {
         var state = State(generator);
-        var history = state["history"]?.AsArray();
-        if (history is null || history.Count == 0) throw new InvalidOperationException($"{generator} has no promotion to roll back.");
-        var last = history[^1]!.AsObject();
-        string? previous = last["previous"]?.GetValue<string>();
-        if (previous is null) throw new InvalidOperationException($"{generator} has no earlier production version to return to.");
-        history.Add(new JsonObject { ["version"] = previous, ["previous"] = last["version"]!.GetValue<string>(), ["utc"] = DateTime.UtcNow.ToString("O"), ["rollback"] = true });
-        state["production"] = previous;
-        SaveState(generator, state);
+        if (state.History.Count == 0) throw new InvalidOperationException($"{generator} has no promotion to roll back.");
+        var last = state.History[^1];
+        if (last.Previous is not { } previous) throw new InvalidOperationException($"{generator} has no earlier production version to return to.");
+        SaveState(generator, state with
+        {
+            Production = previous,
+            History = [.. state.History, new PromotionRecord(previous, last.Version, Now(), Rollback: true)],
+        });
         return $"{generator} production is back to {previous}.";
     }
 
-    private JsonObject State(string generator)
+    /// <summary>Records that a server could not load a version (the version it already serves goes on).</summary>
+    public void RecordLoadFailure(string generator, string version, string message)
     {
-        string path = Path.Combine(Root, generator, "registry.json");
-        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : new JsonObject();
+        string path = Path.Combine(VersionPath(generator, version), LoadFailuresFile);
+        var failures = LoadFailures(generator, version);
+        JsonFile.Write(path, [.. failures, new LoadFailure(Now(), Environment.MachineName, message)], RegistryJson.Default.ListLoadFailure);
     }
 
-    private void SaveState(string generator, JsonObject state)
+    public IReadOnlyList<LoadFailure> LoadFailures(string generator, string version)
     {
-        string path = Path.Combine(Root, generator, "registry.json");
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, state.ToJsonString(s_indented));
-        File.Move(temp, path, overwrite: true); // atomic: a server reading the file never sees half of it
+        string path = Path.Combine(VersionPath(generator, version), LoadFailuresFile);
+        return File.Exists(path) ? JsonFile.Read(path, RegistryJson.Default.ListLoadFailure) : [];
     }
 
-    private static void ValidateName(string generator)
+    private RegistryState State(string generator)
+    {
+        string path = Path.Combine(Root, generator, StateFile);
+        return File.Exists(path) ? JsonFile.Read(path, RegistryJson.Default.RegistryState) : new RegistryState();
+    }
+
+    private void SaveState(string generator, RegistryState state) => JsonFile.Write(Path.Combine(Root, generator, StateFile), state, RegistryJson.Default.RegistryState);
+
+    private static string Now() => DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    internal static void ValidateName(string generator)
     {
         if (string.IsNullOrWhiteSpace(generator) || generator.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_')))
             throw new ArgumentException($"A generator name uses letters, digits, '-' and '_' (got '{generator}').");

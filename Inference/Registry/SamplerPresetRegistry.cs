@@ -1,22 +1,11 @@
-using TextGameGen.Contracts.Sampling;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using TextGameGen.Inference.Sampling;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Inference.Registry;
 
-/// <summary>A generator's sampler settings for stories, versioned apart from its models.</summary>
-public sealed record SamplerPreset(float Temperature, int TopK, float TopP, float RepetitionPenalty, int RepetitionPenaltyRange)
-{
-    public SamplerSettings ToSettings() => new()
-    {
-        Temperature = Temperature, TopK = TopK, TopP = TopP, RepetitionPenalty = RepetitionPenalty, RepetitionPenaltyRange = RepetitionPenaltyRange,
-    };
-}
-
 /// <summary>One stored preset version.</summary>
-public sealed record SamplerPresetVersion(string Version, SamplerPreset Preset, string Note, string Utc, bool Active);
+public sealed record SamplerPresetVersion(string Version, SamplerSettings Sampler, string Note, string Utc, bool Active);
 
 /// <summary>
 /// Sampler presets in the model registry: <c>models/&lt;generator&gt;/presets.json</c> holds numbered versions (p1, p2,
@@ -25,29 +14,18 @@ public sealed record SamplerPresetVersion(string Version, SamplerPreset Preset, 
 /// </summary>
 public sealed class SamplerPresetRegistry(string root)
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    public const string PresetsFile = "presets.json";
 
     public string Root { get; } = root;
 
     /// <summary>Stores a new version (refused when its settings are out of range); activates it unless told not to.</summary>
-    public string Add(string generator, SamplerPreset preset, string note, bool activate = true)
+    public string Add(string generator, SamplerSettings sampler, string note, bool activate = true)
     {
-        if (preset.ToSettings().Validate() is { } error) throw new ArgumentException($"Preset refused: {error}");
-        var state = State(generator);
-        var versions = state["versions"] as JsonObject ?? [];
-        state["versions"] = versions;
-        string version = $"p{versions.Count + 1}";
-        versions[version] = new JsonObject
-        {
-            ["temperature"] = preset.Temperature,
-            ["top_k"] = preset.TopK,
-            ["top_p"] = preset.TopP,
-            ["repetition_penalty"] = preset.RepetitionPenalty,
-            ["repetition_range"] = preset.RepetitionPenaltyRange,
-            ["note"] = note,
-            ["utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        };
-        Save(generator, state);
+        if (sampler.Validate() is { } error) throw new ArgumentException($"Preset refused: {error}");
+        var file = Read(generator);
+        string version = $"p{file.Versions.Count + 1}";
+        file.Versions[version] = new PresetEntry(sampler, note, Now());
+        Save(generator, file);
         if (activate) Activate(generator, version);
         return version;
     }
@@ -55,54 +33,43 @@ public sealed class SamplerPresetRegistry(string root)
     /// <summary>Makes a version the active one (an older one: a rollback); the change is logged in the file's history.</summary>
     public void Activate(string generator, string version)
     {
-        var state = State(generator);
-        if (state["versions"]?[version] is null) throw new ArgumentException($"{generator} has no sampler preset '{version}'. Presets: {string.Join(", ", List(generator).Select(p => p.Version))}.");
-        var history = state["history"] as JsonArray ?? [];
-        state["history"] = history;
-        history.Add(new JsonObject { ["active"] = version, ["previous"] = state["active"]?.GetValue<string>(), ["utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) });
-        state["active"] = version;
-        Save(generator, state);
+        var file = Read(generator);
+        if (!file.Versions.ContainsKey(version))
+            throw new ArgumentException($"{generator} has no sampler preset '{version}'. Presets: {string.Join(", ", file.Versions.Keys)}.");
+        Save(generator, file with { Active = version, History = [.. file.History, new PresetActivation(version, file.Active, Now())] });
     }
 
     /// <summary>The active preset, or null when the generator has none.</summary>
-    public (string Version, SamplerPreset Preset)? Active(string generator)
+    public (string Version, SamplerSettings Sampler)? Active(string generator)
     {
-        var state = State(generator);
-        if (state["active"]?.GetValue<string>() is not { } version || state["versions"]?[version] is not JsonObject v) return null;
-        return (version, Read(v));
+        var file = Read(generator);
+        return file.Active is { } v && file.Versions.TryGetValue(v, out var entry) ? (v, entry.Sampler) : null;
     }
 
     public IReadOnlyList<SamplerPresetVersion> List(string generator)
     {
-        var state = State(generator);
-        var active = state["active"]?.GetValue<string>();
-        return state["versions"] is JsonObject versions
-            ? [.. versions.Select(kv => new SamplerPresetVersion(kv.Key, Read(kv.Value!.AsObject()), kv.Value!["note"]?.GetValue<string>() ?? "", kv.Value!["utc"]?.GetValue<string>() ?? "", kv.Key == active))]
-            : [];
+        var file = Read(generator);
+        return [.. file.Versions.Select(kv => new SamplerPresetVersion(kv.Key, kv.Value.Sampler, kv.Value.Note, kv.Value.Utc, kv.Key == file.Active))];
     }
-
-    private static SamplerPreset Read(JsonObject v) => new(
-        v["temperature"]!.GetValue<float>(), v["top_k"]!.GetValue<int>(), v["top_p"]!.GetValue<float>(),
-        v["repetition_penalty"]!.GetValue<float>(), v["repetition_range"]!.GetValue<int>());
 
     private string PathOf(string generator)
     {
-        if (string.IsNullOrWhiteSpace(generator) || generator.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_')))
-            throw new ArgumentException($"A generator name uses letters, digits, '-' and '_' (got '{generator}').");
-        return System.IO.Path.Combine(Root, generator, "presets.json");
+        ModelRegistry.ValidateName(generator);
+        return Path.Combine(Root, generator, PresetsFile);
     }
 
-    private JsonObject State(string generator)
+    private PresetFile Read(string generator)
     {
         var path = PathOf(generator);
-        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : [];
+        return File.Exists(path) ? JsonFile.Read(path, RegistryJson.Default.PresetFile) : new PresetFile();
     }
 
-    private void Save(string generator, JsonObject state)
+    private void Save(string generator, PresetFile file)
     {
         var path = PathOf(generator);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        File.WriteAllText(path + ".tmp", state.ToJsonString(s_indented));
-        File.Move(path + ".tmp", path, overwrite: true); // atomic for readers
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        JsonFile.Write(path, file, RegistryJson.Default.PresetFile);
     }
+
+    private static string Now() => DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Inference.Runtime;

@@ -55,12 +55,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     public SchedulerCounts Counts => new(Interlocked.Read(ref _submitted), Interlocked.Read(ref _completed), Interlocked.Read(ref _cancelled),
         Interlocked.Read(ref _busy), Interlocked.Read(ref _timedOut), Interlocked.Read(ref _failed), WaitingCount, _runningCount);
 
-    /// <summary>Streams a passage for <paramref name="prompt"/>. The last event carries the outcome.</summary>
-    public IAsyncEnumerable<GenerationEvent> GenerateAsync(string prompt, SamplerSettings settings,
-        GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null, CancellationToken cancellationToken = default) =>
-        GenerateAsync(_tokenizer.Encode(prompt), settings, priority, deadline, cancellationToken);
-
-    /// <inheritdoc cref="GenerateAsync(string, SamplerSettings, GenerationPriority, TimeSpan?, CancellationToken)"/>
+    /// <summary>Streams a passage for the prompt's token ids. The last event carries the outcome.</summary>
     public async IAsyncEnumerable<GenerationEvent> GenerateAsync(int[] promptIds, SamplerSettings settings,
         GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -128,7 +123,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         DropEndedWaiting(now);
         DropEndedRunning(now);
         if (_options.Mode == BatchingMode.Continuous) AdmitContinuous();
-        else if (_running.Count == 0) AdmitStatic();
+        else if (_running.Count == 0) AdmitStatic(); // the benchmarks' baselines (GenerationScheduler.RequestLevel.cs)
         if (_running.Count > 0) DecodeStep();
     }
 

@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.CommandLine;
 using System.Text.Json;
 using TextGameGen.Inference.Model;

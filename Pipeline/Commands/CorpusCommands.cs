@@ -1,5 +1,7 @@
 using System.CommandLine;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Corpus;
+using TextGameGen.Pipeline.Output;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -22,11 +24,10 @@ internal static class CorpusCommands
             if (raw.Length != 3) throw new ArgumentException($"--split needs three percentages, like 90,5,5 (got '{parse.GetValue(split)}').");
             var settings = new CorpusSettings(parse.GetValue(seed), raw[0], raw[1], raw[2]) { HeldOutFiles = parse.GetValue(heldOut) ?? [] };
             var manifest = CorpusBuilder.Build(parse.GetValue(inputs)!, parse.GetValue(output)!, settings);
-            foreach (var name in CorpusBuilder.Splits)
-            {
-                var s = manifest["splits"]![name]!;
-                Console.WriteLine($"{name}: {s["lines"]} lines, {s["tokens"]} tokens ({s["tags"]!.ToJsonString()})");
-            }
+            var table = TableWriter.With("split", "#lines", "#tokens", "#action", "#dialogue", "#quest");
+            foreach (var (name, split) in manifest.Splits)
+                table.Row(name, split.Lines, split.Tokens, split.Tags[StoryTokens.Action], split.Tags[StoryTokens.Dialogue], split.Tags[StoryTokens.Quest]);
+            table.Write();
             return 0;
         }));
         return command;

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Runtime;
 using TextGameGen.Pipeline.Evaluation;
+using TextGameGen.Pipeline.Output;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -18,27 +17,23 @@ internal static class EvalCommand
         var device = ModelOptions.Device();
         var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
         var command = new Command("eval", "Perplexity through the same ONNX session and decode steps the server uses") { model, data, baseline, maxLines, device, json };
-        command.SetAction(parse => CommandErrors.Guard(() =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {
-            var results = new List<object>();
-            var models = new[] { parse.GetValue(model) }.Concat(parse.GetValue(baseline) is { } b ? [b] : Array.Empty<string>()).ToList();
-            Console.WriteLine("| model | data | lines | tokens | perplexity | seconds |");
-            Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");
-            foreach (var dirPath in models)
+            if (parse.GetValue(maxLines) < 0) throw new ArgumentException("--max-lines must be 0 (all) or positive.");
+            var models = new[] { parse.GetValue(model)! }.Concat(parse.GetValue(baseline) is { } b ? [b] : Array.Empty<string>()).ToList();
+            var results = new List<FilePerplexity>();
+            foreach (var dir in models)
             {
-                var dir = ModelDirectory.Open(dirPath!);
-                using var session = Gpt2Session.Open(dir.ModelPath, ModelOptions.Session(parse.GetValue(device)!), m => Console.Error.WriteLine(m));
-                foreach (var file in parse.GetValue(data)!)
-                {
-                    if (!File.Exists(file)) throw new FileNotFoundException($"Data file '{file}' does not exist.");
-                    var lines = File.ReadAllLines(file).Where(l => l.Length > 0);
-                    if (parse.GetValue(maxLines) > 0) lines = lines.Take(parse.GetValue(maxLines));
-                    var r = PerplexityEvaluator.Evaluate(session, lines.ToList(), dir.Config.Context);
-                    Console.WriteLine($"| {dirPath} | {Path.GetFileName(file)} | {r.Lines} | {r.PredictedTokens} | {r.Perplexity:F2} | {r.Seconds:F1} |");
-                    results.Add(new { model = dirPath, data = Path.GetFileName(file), r.Lines, r.PredictedTokens, r.Perplexity, r.MeanNegativeLogLikelihood, r.Seconds });
-                }
+                results.AddRange(LongTask.Run($"eval {dir}", sink =>
+                    ModelEvaluation.Evaluate(dir, parse.GetValue(data)!, parse.GetValue(maxLines), ModelOptions.Session(parse.GetValue(device)!), sink, cancellationToken)));
             }
-            if (parse.GetValue(json) is { } path) File.WriteAllText(path, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+            var table = TableWriter.With("model", "data", "#lines", "#tokens", "#perplexity", "#seconds");
+            foreach (var r in results)
+                table.Row(r.Model, Path.GetFileName(r.Data), r.Result.Lines, r.Result.PredictedTokens, r.Result.Perplexity.ToString("F2"), r.Result.Seconds.ToString("F1"));
+            table.Write();
+            if (parse.GetValue(json) is { } path)
+                File.WriteAllText(path, JsonSerializer.Serialize(results.Select(r => new { model = r.Model, data = Path.GetFileName(r.Data), r.Result.Lines, r.Result.PredictedTokens, r.Result.Perplexity, r.Result.MeanNegativeLogLikelihood, r.Result.Seconds }),
+                    new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         }));
         return command;

@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.CommandLine;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;

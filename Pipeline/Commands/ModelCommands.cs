@@ -1,5 +1,6 @@
+using TextGameGen.Inference.Packaging;
+using TextGameGen.Inference.Checkpoints;
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 
@@ -23,7 +24,7 @@ internal static class ModelCommands
             var config = Gpt2Config.FromShapeName(parse.GetValue(shape)!);
             var weights = Gpt2Weights.CreateRandom(config, parse.GetValue(seed));
             var options = new OnnxExportOptions { Style = ModelOptions.ParseStyle(parse.GetValue(style)!), Float16 = parse.GetValue(fp16) };
-            var source = new JsonObject { ["kind"] = "random", ["shape"] = parse.GetValue(shape), ["seed"] = parse.GetValue(seed) };
+            var source = new ModelSource { Kind = "random", Shape = parse.GetValue(shape), Seed = parse.GetValue(seed) };
             var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, source);
             Console.WriteLine($"wrote {dir.ModelPath} ({config.ParameterCount:N0} parameters)");
             return 0;
@@ -45,7 +46,7 @@ internal static class ModelCommands
             if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.");
             var weights = HuggingFaceGpt2Import.Import(path, parse.GetValue(heads));
             var options = new OnnxExportOptions { Style = ModelOptions.ParseStyle(parse.GetValue(style)!), Float16 = parse.GetValue(fp16) };
-            var source = new JsonObject { ["kind"] = "huggingface", ["file"] = Path.GetFileName(path), ["sha256"] = ModelDirectory.Sha256(path) };
+            var source = new ModelSource { Kind = "huggingface", File = $"{Path.GetFileName(path)} (sha256 {ModelDirectory.Sha256(path)})" };
             var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, source);
             Console.WriteLine($"wrote {dir.ModelPath}: {weights.Config.Layers} layers, {weights.Config.Heads} heads, width {weights.Config.Width}");
             return 0;

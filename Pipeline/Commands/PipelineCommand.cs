@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TextGameGen.Pipeline.Lifecycle;
+using TextGameGen.Pipeline.Output;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -15,9 +16,12 @@ internal static class PipelineCommand
             var runner = new PipelineRunner(PipelineConfig.Load(parse.GetValue(config)!), Console.WriteLine);
             runner.Run(cancellationToken);
             Console.WriteLine();
-            Console.WriteLine("| stage | outcome | seconds |");
-            Console.WriteLine("| --- | --- | ---: |");
-            foreach (var s in runner.Stages) Console.WriteLine($"| {s.Stage} | {s.Outcome} | {s.Seconds:F1} |");
+            var table = TableWriter.With("stage", "outcome", "#seconds");
+            foreach (var s in runner.Stages) table.Row(s.Stage, s.Outcome, s.Seconds.ToString("F1"));
+            table.Write();
+            var used = runner.Config;
+            Console.WriteLine();
+            Console.WriteLine($"model: {Path.Combine(used.RegistryRoot, used.Generator, runner.Version)} ({used.Generator} {runner.Version}, {(runner.Promoted ? "production" : "not promoted")}); corpus and run: {used.WorkDir}");
             return 0;
         }));
         return new Command("pipeline", "The whole lifecycle in one command") { run };

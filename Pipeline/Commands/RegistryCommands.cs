@@ -1,8 +1,9 @@
 using System.CommandLine;
-using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Runtime;
-using TextGameGen.Pipeline.Evaluation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
+using TextGameGen.Pipeline.Evaluation;
+using TextGameGen.Pipeline.Output;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -23,19 +24,24 @@ internal static class RegistryCommands
         var add = new Command("add", "Store new sampler settings as the generator's next preset version and make it active (servers following the registry use it for new passages)");
         var root = RootOption();
         var generator = GeneratorOption();
-        var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => 0.8f };
-        var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => 40 };
-        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.95f };
-        var penalty = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => 1.15f };
-        var range = new Option<int>("--repetition-range") { DefaultValueFactory = _ => 64 };
+        var defaults = new SamplerSettings();
+        var temperature = new Option<float>("--temperature") { DefaultValueFactory = _ => defaults.Temperature };
+        var topK = new Option<int>("--top-k") { DefaultValueFactory = _ => defaults.TopK };
+        var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => defaults.TopP };
+        var penalty = new Option<float>("--repetition-penalty") { DefaultValueFactory = _ => defaults.RepetitionPenalty };
+        var range = new Option<int>("--repetition-range") { DefaultValueFactory = _ => defaults.RepetitionPenaltyRange };
         var note = new Option<string>("--note") { DefaultValueFactory = _ => "", Description = "why these settings (kept with the version)" };
         var inactive = new Option<bool>("--inactive") { Description = "store it without making it active" };
         foreach (var o in new Option[] { root, generator, temperature, topK, topP, penalty, range, note, inactive }) add.Options.Add(o);
         add.SetAction(parse => CommandErrors.Guard(() =>
         {
             var presets = new SamplerPresetRegistry(parse.GetValue(root)!);
-            var preset = new SamplerPreset(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(penalty), parse.GetValue(range));
-            var version = presets.Add(parse.GetValue(generator)!, preset, parse.GetValue(note)!, activate: !parse.GetValue(inactive));
+            var sampler = new SamplerSettings
+            {
+                Temperature = parse.GetValue(temperature), TopK = parse.GetValue(topK), TopP = parse.GetValue(topP),
+                RepetitionPenalty = parse.GetValue(penalty), RepetitionPenaltyRange = parse.GetValue(range),
+            };
+            var version = presets.Add(parse.GetValue(generator)!, sampler, parse.GetValue(note)!, activate: !parse.GetValue(inactive));
             Console.WriteLine($"added {parse.GetValue(generator)} sampler preset {version}{(parse.GetValue(inactive) ? "" : " (active)")}");
             return 0;
         }));
@@ -45,10 +51,10 @@ internal static class RegistryCommands
         var list = new Command("list", "A generator's sampler presets") { listRoot, listGenerator };
         list.SetAction(parse => CommandErrors.Guard(() =>
         {
-            Console.WriteLine("| preset | temperature | top-k | top-p | repetition penalty | range | active | note |");
-            Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+            var table = TableWriter.With("preset", "#temperature", "#top-k", "#top-p", "#repetition penalty", "#range", "active", "note");
             foreach (var p in new SamplerPresetRegistry(parse.GetValue(listRoot)!).List(parse.GetValue(listGenerator)!))
-                Console.WriteLine($"| {p.Version} | {p.Preset.Temperature} | {p.Preset.TopK} | {p.Preset.TopP} | {p.Preset.RepetitionPenalty} | {p.Preset.RepetitionPenaltyRange} | {(p.Active ? "yes" : "")} | {p.Note} |");
+                table.Row(p.Version, p.Sampler.Temperature, p.Sampler.TopK, p.Sampler.TopP, p.Sampler.RepetitionPenalty, p.Sampler.RepetitionPenaltyRange, p.Active ? "yes" : "", p.Note);
+            table.Write();
             return 0;
         }));
 
@@ -77,16 +83,9 @@ internal static class RegistryCommands
         var command = new Command("add", "Add a model as the generator's next version") { root, generator, model, dev, maxLines, datasetHash, parent };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
-            double? ppl = null;
-            if (parse.GetValue(dev) is { } devFile)
-            {
-                if (!File.Exists(devFile)) throw new FileNotFoundException($"Dev file '{devFile}' does not exist.");
-                var dir = ModelDirectory.Open(parse.GetValue(model)!);
-                using var session = Gpt2Session.Open(dir.ModelPath);
-                var lines = File.ReadAllLines(devFile).Where(l => l.Length > 0);
-                if (parse.GetValue(maxLines) > 0) lines = lines.Take(parse.GetValue(maxLines));
-                ppl = PerplexityEvaluator.Evaluate(session, lines.ToList(), dir.Config.Context).Perplexity;
-            }
+            double? ppl = parse.GetValue(dev) is { } devFile
+                ? LongTask.Run("dev perplexity", sink => ModelEvaluation.Evaluate(parse.GetValue(model)!, [devFile], parse.GetValue(maxLines), progress: sink))[0].Result.Perplexity
+                : null;
             var registry = new ModelRegistry(parse.GetValue(root)!);
             string version = registry.Add(parse.GetValue(generator)!, parse.GetValue(model)!, ppl, parse.GetValue(datasetHash), parse.GetValue(parent), SourceCommit());
             Console.WriteLine($"added {parse.GetValue(generator)} {version}{(ppl is { } p ? $" (dev perplexity {p:F2})" : "")}");
@@ -102,11 +101,11 @@ internal static class RegistryCommands
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
             var registry = new ModelRegistry(parse.GetValue(root)!);
-            Console.WriteLine("| generator | version | dev perplexity | production |");
-            Console.WriteLine("| --- | --- | ---: | --- |");
+            var table = TableWriter.With("generator", "version", "#dev perplexity", "production", "#load failures");
             foreach (var g in registry.Generators())
                 foreach (var v in registry.Versions(g))
-                    Console.WriteLine($"| {g} | {v} | {ModelRegistry.DevPerplexity(registry.Manifest(g, v))?.ToString("F2") ?? "-"} | {(registry.Production(g) == v ? "yes" : "")} |");
+                    table.Row(g, v, registry.Manifest(g, v).Metrics?.DevPerplexity?.ToString("F2") ?? "-", registry.Production(g) == v ? "yes" : "", registry.LoadFailures(g, v).Count);
+            table.Write();
             return 0;
         }));
         return command;
@@ -120,7 +119,13 @@ internal static class RegistryCommands
         var command = new Command("show", "A version's manifest") { root, generator, version };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
-            Console.WriteLine(new ModelRegistry(parse.GetValue(root)!).Manifest(parse.GetValue(generator)!, parse.GetValue(version)!).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            var registry = new ModelRegistry(parse.GetValue(root)!);
+            string g = parse.GetValue(generator)!, v = parse.GetValue(version)!;
+            Console.WriteLine(File.ReadAllText(Path.Combine(registry.VersionPath(g, v), ModelDirectory.ManifestFile)).TrimEnd());
+            registry.Manifest(g, v); // refuses a manifest that is not valid
+            var failures = registry.LoadFailures(g, v);
+            Console.WriteLine(failures.Count == 0 ? "load: no server has reported a failure to load it"
+                : $"load: FAILED on {failures.Count} server start(s); last on {failures[^1].Host} at {failures[^1].Utc}: {failures[^1].Message}");
             return 0;
         }));
         return command;
@@ -135,7 +140,9 @@ internal static class RegistryCommands
         var command = new Command("promote", "Make a version production if its dev perplexity beats production's") { root, generator, version, force };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
-            Console.WriteLine(new ModelRegistry(parse.GetValue(root)!).Promote(parse.GetValue(generator)!, parse.GetValue(version)!, parse.GetValue(force)));
+            var decision = new ModelRegistry(parse.GetValue(root)!).Promote(parse.GetValue(generator)!, parse.GetValue(version)!, parse.GetValue(force));
+            if (!decision.Promoted) throw new InvalidOperationException(decision.Message);
+            Console.WriteLine(decision.Message);
             return 0;
         }));
         return command;

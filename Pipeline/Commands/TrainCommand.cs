@@ -1,7 +1,9 @@
+using TextGameGen.Inference.Packaging;
+using TextGameGen.Inference.Checkpoints;
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Pipeline.Output;
 using TextGameGen.Pipeline.Training;
 
 namespace TextGameGen.Pipeline.Commands;
@@ -58,11 +60,11 @@ internal static class TrainCommand
                 run = TrainingRun.Start(outDir, plan, weights);
             }
             Console.WriteLine($"training {run.Config.ParameterCount:N0} parameters on {run.TrainingTokens:N0} tokens, batch {run.Plan.Batch} x {run.Plan.Sequence}, {run.Plan.Steps} steps");
-            var result = run.Run(parse.GetValue(runSteps), new ConsoleProgress(), cancellationToken);
-            var source = new JsonObject
+            var result = LongTask.Run("step", sink => run.Run(parse.GetValue(runSteps), new StepProgress(sink), cancellationToken));
+            var source = new ModelSource
             {
-                ["kind"] = "trained", ["steps"] = run.Step, ["batch"] = run.Plan.Batch, ["seq"] = run.Plan.Sequence, ["learning_rate"] = run.Plan.LearningRate,
-                ["init"] = run.Plan.Init, ["trainer_dev_loss"] = result.DevLoss, ["seconds"] = result.Seconds,
+                Kind = "trained", Steps = run.Step, Batch = run.Plan.Batch, Seq = run.Plan.Sequence, LearningRate = run.Plan.LearningRate,
+                Init = run.Plan.Init, TrainerDevLoss = result.DevLoss, Seconds = result.Seconds,
             };
             ModelDirectory.Save(run.Folder, run.Weights(), new OnnxExportOptions { Float16 = parse.GetValue(fp16) }, source);
             Console.WriteLine(result.Finished
@@ -90,13 +92,13 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>One line per step, and the dev loss when it is measured.</summary>
-    private sealed class ConsoleProgress : IProgress<TrainingProgress>
+    /// <summary>The step, loss and speed on the progress bar (a line each when output is redirected), the dev loss on a line of its own.</summary>
+    private sealed class StepProgress(IProgressSink sink) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p)
         {
-            Console.WriteLine($"step {p.Step}/{p.TotalSteps} loss {p.Loss:F4} {p.TokensPerSecond:F0} tok/s, {p.Remaining:hh\\:mm\\:ss} left");
-            if (p.DevLoss is { } dev) Console.WriteLine($"dev loss {dev:F4} (perplexity {Math.Exp(dev):F2})");
+            sink.Report(p.Step, p.TotalSteps, $"loss {p.Loss:F4} {p.TokensPerSecond:F0} tok/s");
+            if (p.DevLoss is { } dev) sink.Line($"dev loss {dev:F4} (perplexity {Math.Exp(dev):F2})");
         }
     }
 }

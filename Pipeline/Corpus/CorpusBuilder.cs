@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using TextGameGen.Inference.Packaging;
+using TextGameGen.Pipeline.Text;
 using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Pipeline.Corpus;
@@ -31,42 +31,28 @@ public static class CorpusBuilder
 {
     public static readonly string[] Splits = ["train", "dev", "test"];
 
-    public static JsonObject Build(IReadOnlyList<string> inputs, string outputDirectory, CorpusSettings settings)
+    public static CorpusManifest Build(IReadOnlyList<string> inputs, string outputDirectory, CorpusSettings settings)
     {
         settings.Validate();
         if (inputs.Count == 0) throw new ArgumentException("No input files.");
         var lines = Read(inputs, out var counts);
-        var sources = new JsonArray([.. counts.Select(c => (JsonNode)new JsonObject { ["file"] = Path.GetFileName(c.Path), ["sha256"] = Sha256(c.Path), ["lines"] = c.Lines })]);
-
+        if (lines.Count == 0) throw new InvalidDataException($"The inputs ({string.Join(", ", inputs.Select(Path.GetFileName))}) hold no story text: the corpus would be empty.");
         var parts = SplitLines(lines, settings);
 
         Directory.CreateDirectory(outputDirectory);
-        var splits = new JsonObject();
-        var tokenizer = StoryTokenizer.Shared;
+        var splits = new Dictionary<string, CorpusSplit>();
         for (int i = 0; i < Splits.Length; i++)
         {
             string file = Path.Combine(outputDirectory, Splits[i] + ".txt");
             File.WriteAllText(file, string.Join('\n', parts[i]) + (parts[i].Length > 0 ? "\n" : ""), new UTF8Encoding(false));
-            splits[Splits[i]] = new JsonObject
-            {
-                ["lines"] = parts[i].Length,
-                ["tokens"] = parts[i].Sum(tokenizer.CountTokens),
-                ["tags"] = TagCounts(parts[i]),
-                ["sha256"] = Sha256(file),
-            };
+            splits[Splits[i]] = new CorpusSplit(parts[i].Length, parts[i].Sum(l => (long)StoryTokenizer.Shared.CountTokens(l)), TagCounts(parts[i]), Sha256(file));
         }
-        var manifest = new JsonObject
-        {
-            ["seed"] = settings.Seed,
-            ["split_percent"] = new JsonArray(settings.TrainPercent, settings.DevPercent, settings.TestPercent),
-            ["inputs"] = sources,
-            ["lines"] = lines.Count,
-            ["splits"] = splits,
-            ["held_out_from"] = new JsonArray([.. settings.HeldOutFiles.Select(f => (JsonNode)new JsonObject { ["file"] = Path.GetFileName(f), ["sha256"] = Sha256(f) })]),
-        };
+        var manifest = new CorpusManifest(settings.Seed, [settings.TrainPercent, settings.DevPercent, settings.TestPercent],
+            [.. counts.Select(c => new CorpusInput(Path.GetFileName(c.Path), Sha256(c.Path), c.Lines))], lines.Count, splits,
+            [.. settings.HeldOutFiles.Select(f => new CorpusInput(Path.GetFileName(f), Sha256(f)))]);
         File.WriteAllLines(Path.Combine(outputDirectory, HeldOutFile),
             [.. parts[1].Select(l => $"dev {LineHash(l)}"), .. parts[2].Select(l => $"test {LineHash(l)}")]);
-        File.WriteAllText(Path.Combine(outputDirectory, "manifest.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        JsonFile.Write(Path.Combine(outputDirectory, CorpusManifest.FileName), manifest, CorpusJson.Default.CorpusManifest);
         return manifest;
     }
 
@@ -157,11 +143,11 @@ public static class CorpusBuilder
     {
         if (path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var content in DialogueExport.Contents(File.ReadAllText(path)))
+            foreach (var content in DialogueExport.Contents(Utf8Text.ReadAll(path)))
                 yield return StoryTagger.Line(StoryTokens.Quest, content);
             yield break;
         }
-        foreach (var paragraph in TextCleaner.Paragraphs(File.ReadAllText(path)))
+        foreach (var paragraph in TextCleaner.Paragraphs(Utf8Text.ReadAll(path)))
         {
             var sentences = SentenceSplitter.Split(paragraph);
             var tags = StoryTagger.TagParagraph(sentences);
@@ -170,13 +156,8 @@ public static class CorpusBuilder
         }
     }
 
-    private static JsonObject TagCounts(IEnumerable<string> lines)
-    {
-        var counts = new JsonObject();
-        foreach (var tag in new[] { StoryTokens.Action, StoryTokens.Dialogue, StoryTokens.Quest })
-            counts[tag] = lines.Count(l => l.StartsWith(tag, StringComparison.Ordinal));
-        return counts;
-    }
+    private static Dictionary<string, int> TagCounts(IEnumerable<string> lines) =>
+        new[] { StoryTokens.Action, StoryTokens.Dialogue, StoryTokens.Quest }.ToDictionary(tag => tag, tag => lines.Count(l => l.StartsWith(tag, StringComparison.Ordinal)));
 
     private static string Sha256(string file)
     {

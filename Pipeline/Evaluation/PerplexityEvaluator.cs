@@ -15,12 +15,12 @@ public sealed record PerplexityResult(double Perplexity, double MeanNegativeLogL
 public static class PerplexityEvaluator
 {
     public static PerplexityResult Evaluate(Gpt2Session session, IReadOnlyList<string> lines, int contextLength, int batchSize = 16,
-        CancellationToken cancellationToken = default) =>
-        Evaluate(session, lines.Select(l => StoryTokenizer.Shared.Encode(l)).ToList(), contextLength, batchSize, cancellationToken);
+        CancellationToken cancellationToken = default, Action<int>? linesDone = null) =>
+        Evaluate(session, lines.Select(l => StoryTokenizer.Shared.Encode(l)).ToList(), contextLength, batchSize, cancellationToken, linesDone);
 
     /// <summary>Perplexity over token-id sequences (each predicts its tokens after the first).</summary>
     public static PerplexityResult Evaluate(Gpt2Session session, IReadOnlyList<int[]> tokenSequences, int contextLength, int batchSize = 16,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Action<int>? linesDone = null)
     {
         var sequences = tokenSequences.Where(s => s.Length >= 2).Select(s => s.Length > contextLength ? s[..contextLength] : s)
             .OrderBy(s => s.Length).ToList();
@@ -46,7 +46,9 @@ public static class PerplexityEvaluator
                 }
                 if (t + 1 < longest) session.Decode(cache, tokens, logits, cancellationToken);
             }
+            linesDone?.Invoke(start + batch.Count);
         }
+        if (predicted == 0) throw new InvalidDataException("No line has two tokens or more: there is nothing to measure perplexity on.");
         double mean = predicted > 0 ? nll / predicted : double.NaN;
         return new PerplexityResult(Math.Exp(mean), mean, predicted, sequences.Count, clock.Elapsed.TotalSeconds);
     }

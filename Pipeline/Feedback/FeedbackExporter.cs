@@ -29,7 +29,7 @@ public static class FeedbackExporter
         {
             ratings++;
             var passage = f.Text.Trim();
-            await jsonl.WriteLineAsync(JsonSerializer.Serialize(FeedbackRow.From(f), PipelineJson.Lines.FeedbackRow));
+            await jsonl.WriteLineAsync(JsonSerializer.Serialize(FeedbackRow.From(f), FeedbackJson.Lines.FeedbackRow));
             if (f.Rating < 0)
             {
                 disliked++;

@@ -1,46 +1,59 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Pipeline.Lifecycle;
 
-/// <summary>A <c>tgg pipeline run</c> configuration (JSON). Relative paths are relative to the config file.</summary>
+/// <summary>
+/// A <c>tgg pipeline run</c> configuration (JSON, snake_case keys; an unknown key is an error). Relative paths are
+/// relative to the config file. The work folder defaults to <c>artifacts/pipeline/&lt;generator&gt;</c> beside the
+/// registry root, so a copied config with another generator name never writes over another generator's corpus.
+/// </summary>
 public sealed record PipelineConfig
 {
-    [JsonPropertyName("generator")] public string Generator { get; init; } = "fantasy";
-    [JsonPropertyName("inputs")] public string[] Inputs { get; init; } = [];
-    [JsonPropertyName("work_dir")] public string WorkDir { get; init; } = "artifacts/pipeline";
-    [JsonPropertyName("registry_root")] public string RegistryRoot { get; init; } = "models";
-    [JsonPropertyName("seed")] public int Seed { get; init; } = 1;
-    [JsonPropertyName("split")] public int[] Split { get; init; } = [90, 5, 5];
-    [JsonPropertyName("shape")] public string? Shape { get; init; }
-    [JsonPropertyName("layers")] public int? Layers { get; init; }
-    [JsonPropertyName("heads")] public int? Heads { get; init; }
-    [JsonPropertyName("width")] public int? Width { get; init; }
-    [JsonPropertyName("context")] public int? Context { get; init; }
-    [JsonPropertyName("init")] public string? Init { get; init; }
-    [JsonPropertyName("steps")] public int Steps { get; init; } = 200;
-    [JsonPropertyName("batch")] public int Batch { get; init; } = 4;
-    [JsonPropertyName("seq")] public int Seq { get; init; } = 64;
-    [JsonPropertyName("learning_rate")] public float LearningRate { get; init; } = 3e-4f;
-    [JsonPropertyName("fp16")] public bool Float16 { get; init; }
-    [JsonPropertyName("eval_max_lines")] public int EvalMaxLines { get; init; }
-    [JsonPropertyName("promote")] public bool Promote { get; init; } = true;
+    public string Generator { get; set; } = "fantasy";
+    public string[] Inputs { get; set; } = [];
+    /// <summary>Earlier corpora's held-out.sha256 files: their dev and test lines stay out of this training split.</summary>
+    public string[] HeldOut { get; set; } = [];
+    public string? WorkDir { get; set; }
+    public string RegistryRoot { get; set; } = "models";
+    public int Seed { get; set; } = 1;
+    public int[] Split { get; set; } = [90, 5, 5];
+    public string? Shape { get; set; }
+    public int? Layers { get; set; }
+    public int? Heads { get; set; }
+    public int? Width { get; set; }
+    public int? Context { get; set; }
+    public string? Init { get; set; }
+    public int Steps { get; set; } = 200;
+    public int Batch { get; set; } = 4;
+    public int Seq { get; set; } = 64;
+    public float LearningRate { get; set; } = 3e-4f;
+    public bool Fp16 { get; set; }
+    public int EvalMaxLines { get; set; }
+    public bool Promote { get; set; } = true;
 
     public static PipelineConfig Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Pipeline config '{path}' does not exist.");
-        var config = JsonSerializer.Deserialize<PipelineConfig>(File.ReadAllText(path)) ?? throw new InvalidDataException($"'{path}' is empty.");
+        var config = JsonFile.Read(path, PipelineJson.Default.PipelineConfig);
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(baseDir, p));
-        config = config with
+        if (config.Inputs.Length == 0) throw new ArgumentException($"'{path}' names no inputs.");
+        if (config.Split.Length != 3) throw new ArgumentException($"'{path}': split must be three percentages, like [90, 5, 5].");
+        if (config.Steps < 1 || config.Batch < 1 || config.Seq < 2) throw new ArgumentException($"'{path}': steps and batch must be at least 1, seq at least 2.");
+        var registryRoot = Resolve(config.RegistryRoot);
+        return config with
         {
-            Inputs = config.Inputs.Select(Resolve).ToArray(),
-            WorkDir = Resolve(config.WorkDir),
-            RegistryRoot = Resolve(config.RegistryRoot),
+            Inputs = [.. config.Inputs.Select(Resolve)],
+            HeldOut = [.. config.HeldOut.Select(Resolve)],
+            RegistryRoot = registryRoot,
+            WorkDir = config.WorkDir is { } w ? Resolve(w) : Path.Combine(Path.GetDirectoryName(registryRoot)!, "artifacts", "pipeline", config.Generator),
             Init = config.Init is null ? null : Resolve(config.Init),
         };
-        if (config.Inputs.Length == 0) throw new ArgumentException("The pipeline config names no inputs.");
-        if (config.Split.Length != 3) throw new ArgumentException("split must be three percentages, like [90, 5, 5].");
-        return config;
     }
 }
+
+/// <summary>The pipeline config, read by source-generated System.Text.Json.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSerializable(typeof(PipelineConfig))]
+internal sealed partial class PipelineJson : JsonSerializerContext;

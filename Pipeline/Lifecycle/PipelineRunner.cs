@@ -1,9 +1,9 @@
+using TextGameGen.Inference.Packaging;
+using TextGameGen.Inference.Checkpoints;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Registry;
-using TextGameGen.Inference.Runtime;
 using TextGameGen.Pipeline.Corpus;
 using TextGameGen.Pipeline.Evaluation;
 using TextGameGen.Pipeline.Training;
@@ -18,14 +18,22 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
 {
     public List<StageResult> Stages { get; } = [];
 
+    /// <summary>The registry version the run added (empty until then).</summary>
+    public string Version { get; private set; } = "";
+
+    /// <summary>Whether the new version became production.</summary>
+    public bool Promoted { get; private set; }
+
+    public PipelineConfig Config => config;
+
     public void Run(CancellationToken cancellationToken = default)
     {
-        string corpusDir = Path.Combine(config.WorkDir, "corpus"), modelDir = Path.Combine(config.WorkDir, "model");
-        JsonObject corpus = null!;
+        string corpusDir = Path.Combine(config.WorkDir!, "corpus"), modelDir = Path.Combine(config.WorkDir!, "model");
+        CorpusManifest corpus = null!;
         Stage("corpus", () =>
         {
-            corpus = CorpusBuilder.Build(config.Inputs, corpusDir, new CorpusSettings(config.Seed, config.Split[0], config.Split[1], config.Split[2]));
-            return $"{corpus["lines"]} lines; train {corpus["splits"]!["train"]!["tokens"]} tokens";
+            corpus = CorpusBuilder.Build(config.Inputs, corpusDir, new CorpusSettings(config.Seed, config.Split[0], config.Split[1], config.Split[2]) { HeldOutFiles = config.HeldOut });
+            return $"{corpus.Lines} lines; train {corpus.Train.Tokens} tokens";
         });
 
         double trainerDevLoss = double.NaN;
@@ -44,10 +52,10 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
                 if (p.Step % every == 0 || p.Step == p.TotalSteps) log($"train step {p.Step}/{p.TotalSteps} loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s");
             }), cancellationToken);
             trainerDevLoss = result.DevLoss;
-            ModelDirectory.Save(modelDir, run.Weights(), new OnnxExportOptions { Float16 = config.Float16 }, new JsonObject
+            ModelDirectory.Save(modelDir, run.Weights(), new OnnxExportOptions { Float16 = config.Fp16 }, new ModelSource
             {
-                ["kind"] = "trained", ["steps"] = run.Step, ["batch"] = run.Plan.Batch, ["seq"] = run.Plan.Sequence, ["learning_rate"] = config.LearningRate,
-                ["trainer_dev_loss"] = trainerDevLoss, ["dataset_sha256"] = corpus["splits"]!["train"]!["sha256"]!.GetValue<string>(),
+                Kind = "trained", Steps = run.Step, Batch = run.Plan.Batch, Seq = run.Plan.Sequence, LearningRate = config.LearningRate,
+                Init = run.Plan.Init, TrainerDevLoss = trainerDevLoss, Seconds = result.Seconds, DatasetSha256 = corpus.Train.Sha256,
             });
             return $"{run.Step} steps, trainer dev loss {trainerDevLoss:F3}";
         });
@@ -55,14 +63,10 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         var perplexity = new Dictionary<string, double>();
         Stage("eval", () =>
         {
-            var dir = ModelDirectory.Open(modelDir);
-            using var session = Gpt2Session.Open(dir.ModelPath);
-            foreach (var split in new[] { "dev", "test" })
-            {
-                var lines = File.ReadLines(Path.Combine(corpusDir, split + ".txt")).Where(l => l.Length > 0);
-                if (config.EvalMaxLines > 0) lines = lines.Take(config.EvalMaxLines);
-                perplexity[split] = PerplexityEvaluator.Evaluate(session, lines.ToList(), dir.Config.Context).Perplexity;
-            }
+            var results = ModelEvaluation.Evaluate(modelDir, [Path.Combine(corpusDir, "dev.txt"), Path.Combine(corpusDir, "test.txt")], config.EvalMaxLines,
+                cancellationToken: cancellationToken);
+            perplexity["dev"] = results[0].Result.Perplexity;
+            perplexity["test"] = results[1].Result.Perplexity;
             return $"dev perplexity {perplexity["dev"]:F2}, test perplexity {perplexity["test"]:F2}";
         });
 
@@ -70,7 +74,8 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         string version = "";
         Stage("registry", () =>
         {
-            version = registry.Add(config.Generator, modelDir, perplexity["dev"], corpus["splits"]!["train"]!["sha256"]!.GetValue<string>(), registry.Production(config.Generator));
+            version = registry.Add(config.Generator, modelDir, perplexity["dev"], corpus.Train.Sha256, registry.Production(config.Generator));
+            Version = version;
             return $"{config.Generator} {version}";
         });
 
@@ -78,14 +83,9 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         {
             Stage("promote", () =>
             {
-                try
-                {
-                    return registry.Promote(config.Generator, version);
-                }
-                catch (InvalidOperationException ex)
-                {
-                    return ex.Message; // the gate said no: a result, not a crash
-                }
+                var decision = registry.Promote(config.Generator, version); // a refusal by the gate is a result, not a crash
+                Promoted = decision.Promoted;
+                return decision.Message;
             });
         }
     }

@@ -46,13 +46,13 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
             tensors.Add(new Inference.Model.NamedTensor("v." + name, [values.Length], _v[name]));
         }
         var meta = new Dictionary<string, string>(metadata) { ["step"] = _step.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        Inference.Model.Safetensors.SafetensorsFile.Write(path, tensors, meta);
+        Inference.Checkpoints.SafetensorsFile.Write(path, tensors, meta);
     }
 
     /// <summary>Reads what <see cref="Save"/> wrote; returns its metadata.</summary>
     public IReadOnlyDictionary<string, string> Load(string path)
     {
-        var tensors = Inference.Model.Safetensors.SafetensorsFile.Read(path, out var metadata).ToDictionary(t => t.Name);
+        var tensors = Inference.Checkpoints.SafetensorsFile.Read(path, out var metadata).ToDictionary(t => t.Name);
         foreach (var (name, values) in model.Parameters)
         {
             if (!tensors.TryGetValue("m." + name, out var m) || !tensors.TryGetValue("v." + name, out var v) || m.Data.Length != values.Length || v.Data.Length != values.Length)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Pipeline.Training;
 
@@ -13,28 +13,28 @@ public sealed record TrainingPlan
     public const string FileName = "run.json";
 
     /// <summary>Steps of the whole run (all segments together).</summary>
-    public int Steps { get; init; } = 200;
-    public int Batch { get; init; } = 4;
-    public int Sequence { get; init; } = 64;
-    public float LearningRate { get; init; } = 3e-4f;
+    public int Steps { get; set; } = 200;
+    public int Batch { get; set; } = 4;
+    public int Sequence { get; set; } = 64;
+    public float LearningRate { get; set; } = 3e-4f;
 
     /// <summary>Linear warm-up steps; 0: a twentieth of <see cref="Steps"/>.</summary>
-    public int WarmupSteps { get; init; }
+    public int WarmupSteps { get; set; }
 
     /// <summary>Dev loss every this many steps (and at the end of each segment); 0: only at the end.</summary>
-    public int EvalEvery { get; init; } = 50;
+    public int EvalEvery { get; set; } = 50;
 
     /// <summary>Dev batches per evaluation; 0: the whole dev split.</summary>
-    public int EvalBatches { get; init; }
+    public int EvalBatches { get; set; }
 
     /// <summary>Checkpoint every this many steps; 0: only at the end of each segment.</summary>
-    public int CheckpointEvery { get; init; }
+    public int CheckpointEvery { get; set; }
 
     /// <summary>Where the starting weights came from: <c>random:SHAPE:SEED</c> or a checkpoint's file name.</summary>
-    public string Init { get; init; } = "";
+    public string Init { get; set; } = "";
 
     /// <summary>The corpus folder (train.txt, dev.txt) the run reads.</summary>
-    public string Data { get; init; } = "";
+    public string Data { get; set; } = "";
 
     [JsonIgnore] public int EffectiveWarmup => WarmupSteps > 0 ? WarmupSteps : Math.Max(1, Steps / 20);
 
@@ -52,13 +52,12 @@ public sealed record TrainingPlan
         if (CheckpointEvery < 0) throw new ArgumentException($"--checkpoint-every must be 0 (only at the end) or positive (got {CheckpointEvery}).");
     }
 
-    public void Save(string folder) =>
-        File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, PipelineJson.Default.TrainingPlan));
+    public void Save(string folder) => JsonFile.Write(Path.Combine(folder, FileName), this, TrainingJson.Default.TrainingPlan);
 
     public static TrainingPlan Load(string folder)
     {
         string path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' has no {FileName}: it is not a training run's folder.");
-        return PipelineJson.Read(path, PipelineJson.Default.TrainingPlan);
+        return JsonFile.Read(path, TrainingJson.Default.TrainingPlan);
     }
 }

@@ -1,7 +1,8 @@
+using TextGameGen.Inference.Packaging;
 using System.Diagnostics;
 using System.Globalization;
 using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Model.Safetensors;
+using TextGameGen.Inference.Checkpoints;
 
 namespace TextGameGen.Pipeline.Training;
 
@@ -58,7 +59,7 @@ public sealed class TrainingRun
             File.Delete(Path.Combine(folder, file));
         var run = new TrainingRun(folder, plan, weights);
         run.Plan.Save(folder);
-        File.WriteAllText(Path.Combine(folder, ModelDirectory.ConfigFile), weights.Config.ToJson());
+        ModelConfigFile.Write(Path.Combine(folder, ModelDirectory.ConfigFile), weights.Config);
         return run;
     }
 
@@ -69,7 +70,7 @@ public sealed class TrainingRun
         string checkpoint = Path.Combine(folder, CheckpointFile), optimizer = Path.Combine(folder, AdamW.StateFile);
         if (!File.Exists(checkpoint) || !File.Exists(optimizer))
             throw new FileNotFoundException($"'{folder}' has no {CheckpointFile} and {AdamW.StateFile} to resume from.");
-        var config = Gpt2Config.FromJson(File.ReadAllText(Path.Combine(folder, ModelDirectory.ConfigFile)));
+        var config = ModelConfigFile.Read(Path.Combine(folder, ModelDirectory.ConfigFile));
         var weights = HuggingFaceGpt2Import.Import(checkpoint, config.Heads);
         var run = new TrainingRun(folder, plan, weights);
         var state = run._optimizer.Load(optimizer);

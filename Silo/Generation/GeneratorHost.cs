@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,6 @@ using TextGameGen.Inference.Registry;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Contracts.Tokenization;
-using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.Silo.Generation;
 
@@ -19,6 +19,7 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
     private readonly ConcurrentDictionary<GenerationScheduler, IDisposable> _sessions = new();
     private readonly ConcurrentBag<Task> _drains = [];
+    private readonly HashSet<(string Generator, string Version)> _failed = [];
 
     /// <summary>Loads a model directory as <paramref name="name"/> at <paramref name="version"/>, replacing what was there.</summary>
     public LoadedGenerator Load(string name, string modelPath, string version)
@@ -44,17 +45,29 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
         var presets = new SamplerPresetRegistry(registry.Root);
         foreach (var generator in registry.Generators())
         {
-            if (presets.Active(generator) is { } active)
-            {
-                catalog.SetPreset(generator, active.Version, active.Preset.ToSettings());
-            }
-            else
-            {
-                catalog.SetPreset(generator, null, null);
-            }
+            var active = presets.Active(generator);
+            catalog.SetPreset(generator, active?.Version, active?.Sampler);
             if (registry.Production(generator) is not { } version) continue;
             if (catalog.Find(generator) is { } loaded && loaded.Name == generator && loaded.Version == version) continue;
-            Load(generator, registry.ProductionPath(generator)!, version);
+            if (_failed.Contains((generator, version))) continue; // tried: waits for another promotion or a rollback
+            try
+            {
+                Load(generator, registry.ProductionPath(generator)!, version);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A version ONNX Runtime (or our reader) refuses never stops the server: the version already serving goes on.
+                _failed.Add((generator, version));
+                LogLoadFailed(logger, generator, version, ex.Message);
+                try
+                {
+                    registry.RecordLoadFailure(generator, version, ex.Message);
+                }
+                catch (IOException io)
+                {
+                    LogLoadFailed(logger, generator, version, "and the failure could not be recorded in the registry: " + io.Message);
+                }
+            }
         }
     }
 
@@ -89,6 +102,9 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generator {Name} {Version} loaded from {Path} on {Device}")]
     private static partial void LogLoaded(ILogger logger, string name, string version, string path, string device);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Generator {Name} {Version} could not be loaded; the version already serving goes on: {Message}")]
+    private static partial void LogLoadFailed(ILogger logger, string name, string version, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generator {Name} {Version} drained and unloaded")]
     private static partial void LogDrained(ILogger logger, string name, string version);

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using TextGameGen.Inference.Packaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -101,7 +101,7 @@ public static partial class InferenceHostingExtensions
             if (File.Exists(Path.Combine(path, ModelDirectory.ModelFile))) return path;
             LogCreatingDefault(logger, path);
             var weights = Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed: 1);
-            ModelDirectory.Save(path, weights, OnnxExportOptions.Default, new JsonObject { ["kind"] = "random", ["shape"] = "tiny", ["seed"] = 1 });
+            ModelDirectory.Save(path, weights, OnnxExportOptions.Default, new ModelSource { Kind = "random", Shape = "tiny", Seed = 1 });
             return path;
         }
 

@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using TextGameGen.Grains.Game;
-using TextGameGen.WebFront.Hubs;
+using TextGameGen.WebFront.Input;
 
 namespace TextGameGen.WebFront.Auth;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using TextGameGen.WebFront.Hosting;
 
 namespace TextGameGen.WebFront.Auth;
 
@@ -11,9 +10,10 @@ public static class SignInHosting
     public const string CookieName = "tgg.player";
     public const string SignInPolicy = "signin";
 
-    public static WebApplicationBuilder AddGameSignIn(this WebApplicationBuilder builder, HostingOptions hosting)
+    /// <summary>Sign-in with this GM key (empty: a random one for this run) and at most <paramref name="signInsPerMinute"/> sign-ins per client address.</summary>
+    public static WebApplicationBuilder AddGameSignIn(this WebApplicationBuilder builder, string gmKeyValue, int signInsPerMinute)
     {
-        var gmKey = hosting.GmKey.Length > 0 ? new GmKey(hosting.GmKey) : GmKey.CreateRandom();
+        var gmKey = gmKeyValue.Length > 0 ? new GmKey(gmKeyValue) : GmKey.CreateRandom();
         builder.Services.AddSingleton(gmKey);
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
@@ -40,7 +40,7 @@ public static class SignInHosting
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(SignInPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = hosting.SignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
         return builder;
     }

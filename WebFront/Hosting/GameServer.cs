@@ -17,7 +17,7 @@ public static partial class GameServer
         builder.Services.AddTextGameGenOptions();
         builder.AddGameSecurity();
         builder.AddGameCluster(hosting);
-        builder.AddGameSignIn(hosting);
+        builder.AddGameSignIn(hosting.GmKey, hosting.SignInsPerMinute);
         builder.AddGameHub();
 
         var app = builder.Build();

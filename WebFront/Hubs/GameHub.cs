@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Grains.Game;
 using TextGameGen.WebFront.Auth;
+using TextGameGen.WebFront.Input;
 
 namespace TextGameGen.WebFront.Hubs;
 

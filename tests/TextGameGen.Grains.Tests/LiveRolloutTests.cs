@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed class LiveRolloutTests : IDisposable
     private string Model(int seed)
     {
         string path = Path.Combine(_dir, $"model-{seed}");
-        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new JsonObject { ["kind"] = "random", ["seed"] = seed });
+        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new ModelSource { Kind = "random", Seed = seed });
         return path;
     }
 
@@ -100,7 +101,7 @@ public sealed class LiveRolloutTests : IDisposable
         // Sampler presets come from the same registry, on the same sync, with no new model.
         Assert.Null(catalog.Lease("fantasy")!.PresetVersion);
         var presets = new SamplerPresetRegistry(registry.Root);
-        presets.Add("fantasy", new SamplerPreset(0.6f, 30, 0.9f, 1.2f, 48), "tuned");
+        presets.Add("fantasy", new SamplerSettings { Temperature = 0.6f, TopK = 30, TopP = 0.9f, RepetitionPenalty = 1.2f, RepetitionPenaltyRange = 48 }, "tuned");
         host.SyncWithRegistry(registry);
         var withPreset = catalog.Lease("fantasy")!;
         Assert.Equal("p1", withPreset.PresetVersion);

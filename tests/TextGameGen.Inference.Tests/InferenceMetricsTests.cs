@@ -42,7 +42,7 @@ public sealed class InferenceMetricsTests
         using var recorder = new Recorder(scheduler.Metrics.Meter);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(async i =>
         {
-            await foreach (var _ in scheduler.GenerateAsync($"<|action|>{i}", SamplerSettings.Greedy with { MaxNewTokens = 5 })) { }
+            await foreach (var _ in scheduler.GenerateAsync(StoryTokenizer.Shared.Encode($"<|action|>{i}"), SamplerSettings.Greedy with { MaxNewTokens = 5 })) { }
         }));
         recorder.Observe();
 
@@ -59,7 +59,7 @@ public sealed class InferenceMetricsTests
         // Queue bound 0: every request is answered busy at once.
         await using var scheduler = new GenerationScheduler(TestModels.TinySession, StoryTokenizer.Shared, new SchedulerOptions { ContextLength = 128, MaxQueueLength = 0 });
         using var recorder = new Recorder(scheduler.Metrics.Meter);
-        await foreach (var _ in scheduler.GenerateAsync("busy", SamplerSettings.Greedy)) { }
+        await foreach (var _ in scheduler.GenerateAsync(StoryTokenizer.Shared.Encode("busy"), SamplerSettings.Greedy)) { }
 
         Assert.Equal(["busy"], recorder.Outcomes);
     }

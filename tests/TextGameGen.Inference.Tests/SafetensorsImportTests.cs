@@ -1,5 +1,5 @@
 using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Model.Safetensors;
+using TextGameGen.Inference.Checkpoints;
 using TextGameGen.Inference.Reference;
 
 namespace TextGameGen.Inference.Tests;

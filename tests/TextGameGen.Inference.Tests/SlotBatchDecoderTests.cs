@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
 using TextGameGen.Inference.Model;
@@ -71,7 +72,7 @@ public sealed class SlotBatchDecoderTests
         string dir = Directory.CreateTempSubdirectory("tgg-slots-").FullName;
         try
         {
-            var saved = ModelDirectory.Save(Path.Combine(dir, "m"), TestModels.TinyWeights, OnnxExportOptions.Default, new System.Text.Json.Nodes.JsonObject());
+            var saved = ModelDirectory.Save(Path.Combine(dir, "m"), TestModels.TinyWeights, OnnxExportOptions.Default, new ModelSource { Kind = "random" });
             using (var decoder = SlotBatchDecoder.TryOpen(saved.ModelPath, saved.Config, rows: 2, maxLength: 16))
                 Assert.NotNull(decoder);
 

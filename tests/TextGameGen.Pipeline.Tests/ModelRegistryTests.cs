@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Registry;
@@ -14,7 +14,7 @@ public sealed class ModelRegistryTests : IDisposable
     private string Model(int seed)
     {
         string path = Path.Combine(_dir, $"model-{seed}");
-        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new JsonObject { ["kind"] = "random" });
+        ModelDirectory.Save(path, Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed), OnnxExportOptions.Default, new ModelSource { Kind = "random" });
         return path;
     }
 
@@ -26,14 +26,15 @@ public sealed class ModelRegistryTests : IDisposable
         string v2 = registry.Add("fantasy", Model(2), devPerplexity: 55, parent: v1);
         registry.Promote("fantasy", v1);
 
-        var refused = Assert.Throws<InvalidOperationException>(() => registry.Promote("fantasy", v2));
-        Assert.Contains("not better than production v1", refused.Message);
+        var refused = registry.Promote("fantasy", v2);
+        Assert.False(refused.Promoted);
+        Assert.Contains("not better than production v1", refused.Refusal);
         Assert.Equal("v1", registry.Production("fantasy"));
 
-        registry.Promote("fantasy", v2, overrideReason: "players preferred its tone");
+        Assert.True(registry.Promote("fantasy", v2, overrideReason: "players preferred its tone").Promoted);
         Assert.Equal("v2", registry.Production("fantasy"));
-        Assert.Equal("players preferred its tone", registry.Manifest("fantasy", v2)["promotion_override"]!["reason"]!.GetValue<string>());
-        Assert.Equal("v1", registry.Manifest("fantasy", v2)["registry"]!["parent_version"]!.GetValue<string>());
+        Assert.Equal("players preferred its tone", registry.Manifest("fantasy", v2).PromotionOverride!.Reason);
+        Assert.Equal("v1", registry.Manifest("fantasy", v2).Registry!.ParentVersion);
     }
 
     [Fact]
@@ -59,7 +60,8 @@ public sealed class ModelRegistryTests : IDisposable
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));
         registry.Add("fantasy", Model(5), devPerplexity: null);
 
-        Assert.Contains("no dev perplexity", Assert.Throws<InvalidOperationException>(() => registry.Promote("fantasy", "v1")).Message);
+        Assert.Contains("no dev perplexity", registry.Promote("fantasy", "v1").Refusal);
+        Assert.Null(registry.Production("fantasy"));
         Assert.Throws<ArgumentException>(() => registry.Add("bad name!", Model(6), 1));
     }
 }

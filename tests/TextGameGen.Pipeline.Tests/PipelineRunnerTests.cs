@@ -26,7 +26,9 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal(["corpus", "train", "eval", "registry", "promote"], runner.Stages.Select(s => s.Stage));
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));
         Assert.Equal("v1", registry.Production("fantasy"));
-        Assert.NotNull(ModelRegistry.DevPerplexity(registry.Manifest("fantasy", "v1")));
+        Assert.NotNull(registry.Manifest("fantasy", "v1").Metrics!.DevPerplexity);
+        Assert.True(runner.Promoted);
+        Assert.True(Directory.Exists(Path.Combine(_dir, "work", "corpus")));
         Assert.Contains(log, l => l.Contains("dev perplexity"));
     }
 
@@ -35,5 +37,15 @@ public sealed class PipelineRunnerTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir, "empty.json"), """{ "generator": "x" }""");
         Assert.Contains("no inputs", Assert.Throws<ArgumentException>(() => PipelineConfig.Load(Path.Combine(_dir, "empty.json"))).Message);
+    }
+
+    [Fact]
+    public void TheWorkFolderIsOnePerGeneratorUnlessTheConfigNamesOne()
+    {
+        File.WriteAllText(Path.Combine(_dir, "alice.json"), """{ "generator": "wonderland", "inputs": ["alice.txt"], "registry_root": "models" }""");
+        var config = PipelineConfig.Load(Path.Combine(_dir, "alice.json"));
+        Assert.Equal(Path.Combine(_dir, "artifacts", "pipeline", "wonderland"), config.WorkDir);
+        File.WriteAllText(Path.Combine(_dir, "typo.json"), """{ "generator": "x", "inputs": ["a.txt"], "stpes": 5 }""");
+        Assert.Contains("stpes", Assert.Throws<InvalidDataException>(() => PipelineConfig.Load(Path.Combine(_dir, "typo.json"))).Message);
     }
 }

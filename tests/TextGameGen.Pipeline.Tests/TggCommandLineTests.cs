@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.CommandLine;
 using TextGameGen.Inference.Model;
 using TextGameGen.Pipeline.Commands;
@@ -56,7 +57,7 @@ public sealed class TggCommandLineTests : IDisposable
         var weights = Gpt2Weights.CreateRandom(new Gpt2Config(2, 2, 64, 32, 50257), seed: 4);
         string checkpoint = Path.Combine(_dir, "hf");
         Directory.CreateDirectory(checkpoint);
-        TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Write(Path.Combine(checkpoint, "model.safetensors"), weights.Tensors);
+        TextGameGen.Inference.Checkpoints.SafetensorsFile.Write(Path.Combine(checkpoint, "model.safetensors"), weights.Tensors);
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), """{"n_head": 2}""");
         string model = Path.Combine(_dir, "imported");
 
@@ -65,7 +66,7 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Equal(0, imported.Exit);
         var dir = ModelDirectory.Open(model);
         Assert.Equal(new Gpt2Config(2, 2, 64, 32, Gpt2Config.StoryVocabularySize), dir.Config);
-        Assert.Equal("huggingface", dir.Manifest["source"]!["kind"]!.GetValue<string>());
+        Assert.Equal("huggingface", dir.Manifest.Source.Kind);
         var generated = await Tgg("generate", "--model", model, "--prompt", "<|quest|>Bring me", "--seed", "1", "--max-new-tokens", "5");
         Assert.Equal(0, generated.Exit);
     }
@@ -81,7 +82,7 @@ public sealed class TggCommandLineTests : IDisposable
         var trained = await Tgg("train", "--data", corpus, "--shape", "tiny", "--steps", "3", "--batch", "2", "--seq", "16", "--eval-every", "3", "--out", model);
         Assert.Equal(0, trained.Exit);
         Assert.Contains("dev loss", trained.Out);
-        Assert.Equal("trained", ModelDirectory.Open(model).Manifest["source"]!["kind"]!.GetValue<string>());
+        Assert.Equal("trained", ModelDirectory.Open(model).Manifest.Source.Kind);
         var evaluated = await Tgg("eval", "--model", model, "--data", Path.Combine(corpus, "dev.txt"));
         Assert.Equal(0, evaluated.Exit);
         Assert.Contains("| dev.txt |", evaluated.Out);
@@ -224,8 +225,8 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Contains("at step 6 of 8", second.Out);
         Assert.DoesNotContain("step 5/8", second.Out);
 
-        var a = TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Read(Path.Combine(whole, "checkpoint.safetensors"), out var metaA);
-        var b = TextGameGen.Inference.Model.Safetensors.SafetensorsFile.Read(Path.Combine(parts, "checkpoint.safetensors"), out var metaB);
+        var a = TextGameGen.Inference.Checkpoints.SafetensorsFile.Read(Path.Combine(whole, "checkpoint.safetensors"), out var metaA);
+        var b = TextGameGen.Inference.Checkpoints.SafetensorsFile.Read(Path.Combine(parts, "checkpoint.safetensors"), out var metaB);
         Assert.Equal("8", metaA["steps"]);
         Assert.Equal("8", metaB["steps"]);
         foreach (var (x, y) in a.Zip(b))
@@ -252,10 +253,10 @@ public sealed class TggCommandLineTests : IDisposable
         Assert.Equal(0, (await Tgg("registry", "preset", "add", "--root", root, "--generator", "fantasy", "--temperature", "0.9", "--top-k", "60")).Exit);
         var presets = new TextGameGen.Inference.Registry.SamplerPresetRegistry(root);
         Assert.Equal("p2", presets.Active("fantasy")!.Value.Version);
-        Assert.Equal(60, presets.Active("fantasy")!.Value.Preset.TopK);
+        Assert.Equal(60, presets.Active("fantasy")!.Value.Sampler.TopK);
 
         Assert.Equal(0, (await Tgg("registry", "preset", "activate", "--root", root, "--generator", "fantasy", "--version", "p1")).Exit);
-        Assert.Equal(0.7f, presets.Active("fantasy")!.Value.Preset.Temperature);
+        Assert.Equal(0.7f, presets.Active("fantasy")!.Value.Sampler.Temperature);
         var list = await Tgg("registry", "preset", "list", "--root", root, "--generator", "fantasy");
         Assert.Contains("| p1 | 0.7 | 40 | 0.95 | 1.15 | 64 | yes | calmer |", list.Out);
 

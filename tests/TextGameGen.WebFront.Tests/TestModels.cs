@@ -1,3 +1,4 @@
+using TextGameGen.Inference.Packaging;
 using System.Text.Json.Nodes;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
@@ -51,7 +52,7 @@ public static class TestModels
     {
         var dir = Path.Combine(Path.GetTempPath(), "tgg-tests", $"{name}-{Environment.ProcessId}");
         if (!File.Exists(Path.Combine(dir, ModelDirectory.ModelFile)))
-            ModelDirectory.Save(dir, weights, OnnxExportOptions.Default, new JsonObject { ["kind"] = name });
+            ModelDirectory.Save(dir, weights, OnnxExportOptions.Default, new ModelSource { Kind = name });
         return dir;
     }
 }

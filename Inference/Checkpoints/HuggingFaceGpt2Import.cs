@@ -1,6 +1,6 @@
-using TextGameGen.Inference.Model.Safetensors;
+using TextGameGen.Inference.Model;
 
-namespace TextGameGen.Inference.Model;
+namespace TextGameGen.Inference.Checkpoints;
 
 /// <summary>
 /// Turns a Hugging Face GPT-2 <c>model.safetensors</c> into <see cref="Gpt2Weights"/>, adding rows

@@ -1,9 +1,10 @@
+using TextGameGen.Inference.Model;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace TextGameGen.Inference.Model.Safetensors;
+namespace TextGameGen.Inference.Checkpoints;
 
 /// <summary>
 /// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header

@@ -9,7 +9,7 @@ using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Grains.Game.Rules;
 using TextGameGen.Grains.Game.Story;
 
-namespace TextGameGen.Grains.Game;
+namespace TextGameGen.Grains.Game.Players;
 
 /// <summary>
 /// One player's story. A command is parsed, applied by its rule, stored, then acknowledged; a turn whose write fails

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace TextGameGen.WebFront.Hubs;
+namespace TextGameGen.WebFront.Input;
 
 /// <summary>
 /// Cleans text from browsers before it reaches a grain: Unicode NFC; control characters, format characters

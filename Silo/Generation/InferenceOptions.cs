@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 
-namespace TextGameGen.Silo.Hosting;
+namespace TextGameGen.Silo.Generation;
 
 /// <summary>Configuration section <c>TextGameGen:Inference</c>: which generators this silo serves, on what device.</summary>
 public sealed class InferenceOptions : IValidatableObject
