@@ -1,3 +1,3 @@
 using TextGameGen.Pipeline.Commands;
 
-return await TggCli.Build().Parse(args).InvokeAsync();
+return await TggCli.RunAsync(args);

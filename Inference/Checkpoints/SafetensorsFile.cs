@@ -27,8 +27,15 @@ public static class SafetensorsFile
         stream.ReadExactly(headerBytes);
         long dataStart = 8 + headerLength;
 
-        var header = JsonNode.Parse(headerBytes)?.AsObject()
-            ?? throw new InvalidDataException($"'{path}' has an empty safetensors header.");
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException($"'{path}' has an empty safetensors header.");
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"'{path}' is not a safetensors file: its header is not a JSON object ({ex.Message}).", ex);
+        }
         var meta = new Dictionary<string, string>();
         var result = new List<NamedTensor>();
         foreach (var (name, node) in header)

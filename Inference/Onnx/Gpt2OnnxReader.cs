@@ -14,7 +14,15 @@ public static class Gpt2OnnxReader
     public static Gpt2Weights? TryReadWeights(string modelPath, Gpt2Config config)
     {
         ModelProto model;
-        using (var stream = File.OpenRead(modelPath)) model = ModelProto.Parser.ParseFrom(stream);
+        try
+        {
+            using var stream = File.OpenRead(modelPath);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException ex)
+        {
+            throw new InvalidDataException($"'{modelPath}' is not a valid ONNX model (Protobuf parsing failed: {ex.Message}).", ex);
+        }
         var initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var tensors = new List<NamedTensor>();
         foreach (var (name, shape) in Gpt2Weights.ExpectedShapes(config))

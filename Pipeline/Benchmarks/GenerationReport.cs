@@ -1,3 +1,5 @@
+using TextGameGen.Pipeline.Output;
+
 namespace TextGameGen.Pipeline.Benchmarks;
 
 /// <summary>Prints generation benchmark results as Markdown, with the headline ratios.</summary>
@@ -5,13 +7,12 @@ internal static class GenerationReport
 {
     public static void Print(IReadOnlyList<ScenarioResult> results, GenerationBenchmarkSettings settings)
     {
-        Console.WriteLine("| scenario | mode | N | tokens/s | TTFT p50 | TTFT p99 | TPOT p50 | TPOT p99 | e2e p50 | e2e p99 | completed | busy | timed out | batch sizes | note |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        var table = TableWriter.With("scenario", "mode", "#N", "#tokens/s", "#TTFT p50", "#TTFT p99", "#TPOT p50", "#TPOT p99", "#e2e p50", "#e2e p99",
+            "#completed", "#busy", "#timed out", "batch sizes", "note");
         foreach (var r in results)
-        {
-            Console.WriteLine($"| {r.Scenario} | {r.Mode} | {r.Players} | {r.TokensPerSecond:F1} | {r.TtftP50:F0} | {r.TtftP99:F0} | {r.TpotP50:F1} | {r.TpotP99:F1} | " +
-                $"{r.EndToEndP50:F0} | {r.EndToEndP99:F0} | {r.Completed} | {r.Rejected} | {r.TimedOut} | {Histogram(r.BatchSizes)} | {r.Note} |");
-        }
+            table.Row(r.Scenario, r.Mode, r.Players, r.TokensPerSecond.ToString("F1"), r.TtftP50.ToString("F0"), r.TtftP99.ToString("F0"), r.TpotP50.ToString("F1"),
+                r.TpotP99.ToString("F1"), r.EndToEndP50.ToString("F0"), r.EndToEndP99.ToString("F0"), r.Completed, r.Rejected, r.TimedOut, Histogram(r.BatchSizes), r.Note);
+        table.Write();
         Console.WriteLine();
         Console.WriteLine("(times in ms; batch sizes: median and max rows per decode step)");
         Console.WriteLine();

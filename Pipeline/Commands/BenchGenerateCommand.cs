@@ -6,6 +6,7 @@ using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Pipeline.Benchmarks;
+using TextGameGen.Pipeline.Output;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -70,12 +71,24 @@ internal static class BenchGenerateCommand
             using var slots = parse.GetValue(slotLayout) && session.ActiveDevice == ExecutionDevice.Cpu && !session.IsHalf
                 ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize + 1, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2)
                 : null;
-            var bench = new GenerationBenchmark(session, settings, m => Console.Error.WriteLine(m), slots);
-            var results = new List<ScenarioResult>();
-            if (chosen.Contains("sweep")) results.AddRange(await bench.ConcurrencySweep());
-            if (chosen.Contains("hol")) results.AddRange(await bench.HeadOfLine());
-            if (chosen.Contains("burst")) results.AddRange(await bench.Burst());
-            if (chosen.Contains("interference")) results.AddRange(await bench.LongPromptInterference());
+            var results = await LongTask.RunAsync("bench generate", async sink =>
+            {
+                var bench = new GenerationBenchmark(session, settings, sink.Line, slots);
+                var all = new List<ScenarioResult>();
+                string[] scenarios = [.. new[] { "sweep", "hol", "burst", "interference" }.Where(chosen.Contains)];
+                foreach (var (scenario, i) in scenarios.Select((x, i) => (x, i)))
+                {
+                    sink.Report(i, scenarios.Length, scenario);
+                    all.AddRange(scenario switch
+                    {
+                        "sweep" => await bench.ConcurrencySweep(),
+                        "hol" => await bench.HeadOfLine(),
+                        "burst" => await bench.Burst(),
+                        _ => await bench.LongPromptInterference(),
+                    });
+                }
+                return all;
+            });
 
             Console.WriteLine($"machine: {machine}{(session.HasDeviceResidentCache ? ", KV cache in device memory" : "")}");
             Console.WriteLine($"model: {modelName}{(parse.GetValue(fp16) ? " fp16" : " fp32")}, prompt {settings.PromptTokens} tokens, {settings.NewTokens} new tokens, {settings.Duration.TotalSeconds:F0} s per configuration");

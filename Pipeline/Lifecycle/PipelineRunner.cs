@@ -42,7 +42,7 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
             var weights = config.Init is { } init ? HuggingFaceGpt2Import.Import(init, config.Heads) : Gpt2Weights.CreateRandom(Shape(), config.Seed);
             var plan = new TrainingPlan
             {
-                Steps = config.Steps, Batch = config.Batch, Sequence = config.Seq, LearningRate = config.LearningRate, EvalEvery = 0,
+                Steps = config.Steps, Batch = config.Batch, Sequence = config.Seq, LearningRate = config.LearningRate, EvalEvery = config.Steps,
                 Data = corpusDir, Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{config.Seed}",
             };
             var run = TrainingRun.Start(modelDir, plan, weights);

@@ -13,6 +13,18 @@ public interface IProgressSink
     void Line(string text);
 }
 
+/// <summary>A sink that counts steps: each message is one more of <paramref name="total"/> (benchmarks that report per measurement).</summary>
+public sealed class StepCounter(IProgressSink sink, double total)
+{
+    private double _done;
+
+    public void Advance(string status)
+    {
+        _done = Math.Min(total, _done + 1);
+        sink.Report(_done, total, status);
+    }
+}
+
 /// <summary>
 /// Runs a long command's work with a live progress bar (elapsed time and time left) on a terminal, and plain lines when
 /// output is redirected: every status line there, so logs and tests read what happened.
@@ -36,6 +48,10 @@ public static class LongTask
     }
 
     public static void Run(string description, Action<IProgressSink> work) => Run(description, sink => { work(sink); return 0; });
+
+    /// <summary>Asynchronous work (the bar is drawn while it runs; the work's own awaits run on the thread pool).</summary>
+    public static Task<T> RunAsync<T>(string description, Func<IProgressSink, Task<T>> work) =>
+        Task.Run(() => Run(description, sink => work(sink).GetAwaiter().GetResult()));
 
     private sealed class Bar(ProgressTask task, string description) : IProgressSink
     {

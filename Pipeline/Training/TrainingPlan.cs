@@ -21,7 +21,7 @@ public sealed record TrainingPlan
     /// <summary>Linear warm-up steps; 0: a twentieth of <see cref="Steps"/>.</summary>
     public int WarmupSteps { get; set; }
 
-    /// <summary>Dev loss every this many steps (and at the end of each segment); 0: only at the end.</summary>
+    /// <summary>Dev loss every this many steps (and at the end of each segment).</summary>
     public int EvalEvery { get; set; } = 50;
 
     /// <summary>Dev batches per evaluation; 0: the whole dev split.</summary>
@@ -47,7 +47,7 @@ public sealed record TrainingPlan
         if (Batch < 1) throw new ArgumentException($"--batch must be at least 1 (got {Batch}).");
         if (Sequence < 2) throw new ArgumentException($"--seq must be at least 2 (got {Sequence}).");
         if (!float.IsFinite(LearningRate) || LearningRate <= 0) throw new ArgumentException($"--lr must be positive (got {LearningRate}).");
-        if (EvalEvery < 0) throw new ArgumentException($"--eval-every must be 0 (only at the end) or positive (got {EvalEvery}).");
+        if (EvalEvery < 1) throw new ArgumentException($"--eval-every must be at least 1 (got {EvalEvery}).");
         if (EvalBatches < 0) throw new ArgumentException($"--eval-batches must be 0 (all) or positive (got {EvalBatches}).");
         if (CheckpointEvery < 0) throw new ArgumentException($"--checkpoint-every must be 0 (only at the end) or positive (got {CheckpointEvery}).");
     }

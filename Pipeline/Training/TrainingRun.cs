@@ -99,7 +99,7 @@ public sealed class TrainingRun
             lossSum += loss;
             lossCount++;
             double perStep = clock.Elapsed.TotalSeconds / (step - first + 1);
-            bool evaluate = step == last || (Plan.EvalEvery > 0 && step % Plan.EvalEvery == 0);
+            bool evaluate = step == last || step % Plan.EvalEvery == 0;
             double? dev = null;
             if (evaluate)
             {

@@ -108,4 +108,34 @@ public sealed class LiveRolloutTests : IDisposable
         Assert.Equal(0.6f, withPreset.Preset!.Temperature);
         Assert.Same(current.Scheduler, catalog.Find("fantasy")!.Scheduler); // the model was not reloaded
     }
+
+    [Fact]
+    public async Task APromotedModelThatOnnxRuntimeRejectsIsRecordedAndTheServingVersionGoesOn()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        registry.Add("fantasy", Model(1), devPerplexity: 100);
+        registry.Promote("fantasy", "v1");
+        var catalog = new GeneratorCatalog();
+        await using var host = new GeneratorHost(catalog, Options.Create(new InferenceOptions { RegistryRoot = registry.Root }), NullLogger<GeneratorHost>.Instance);
+        host.SyncWithRegistry(registry);
+
+        registry.Add("fantasy", Model(2), devPerplexity: 50);
+        File.WriteAllText(Path.Combine(registry.VersionPath("fantasy", "v2"), ModelDirectory.ModelFile), "not an onnx model");
+        Assert.True(registry.Promote("fantasy", "v2").Promoted);
+        host.SyncWithRegistry(registry);
+        host.SyncWithRegistry(registry); // followed every few seconds: tried once, not again and again
+
+        Assert.Equal("v1", catalog.Find("fantasy")!.Version);
+        var (_, last) = await Generate(catalog, catalog.Lease("fantasy")!);
+        Assert.Equal(GenerationOutcome.Completed, last.Outcome);
+        var failure = Assert.Single(registry.LoadFailures("fantasy", "v2"));
+        Assert.Contains("Protobuf", failure.Message);
+
+        // A rollback to the serving version, then a good promotion, go through as usual.
+        registry.Rollback("fantasy");
+        registry.Add("fantasy", Model(3), devPerplexity: 40);
+        Assert.True(registry.Promote("fantasy", "v3").Promoted);
+        host.SyncWithRegistry(registry);
+        Assert.Equal("v3", catalog.Find("fantasy")!.Version);
+    }
 }

@@ -1,5 +1,4 @@
 using TextGameGen.Inference.Packaging;
-using System.CommandLine;
 using TextGameGen.Inference.Model;
 using TextGameGen.Pipeline.Commands;
 
@@ -16,14 +15,13 @@ public sealed class TggCommandLineTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var config = new InvocationConfiguration { Output = output, Error = error };
         var oldOut = Console.Out;
         var oldErr = Console.Error;
         Console.SetOut(output);
         Console.SetError(error);
         try
         {
-            int exit = await TggCli.Build().Parse(args).InvokeAsync(config);
+            int exit = await TggCli.RunAsync(args);
             return (exit, output.ToString(), error.ToString());
         }
         finally
@@ -122,7 +120,8 @@ public sealed class TggCommandLineTests : IDisposable
 
         var result = await Tgg("train", "--data", corpus, "--out", Path.Combine(_dir, "m"));
 
-        Assert.NotEqual(0, result.Exit);
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: ", result.Err);
         Assert.Contains("exactly one of --shape", result.Err);
     }
 
@@ -131,7 +130,8 @@ public sealed class TggCommandLineTests : IDisposable
     {
         var result = await Tgg("model", "create", "--shape", "huge", "--out", Path.Combine(_dir, "x"));
 
-        Assert.NotEqual(0, result.Exit);
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: ", result.Err);
         Assert.Contains("Unknown shape 'huge'", result.Err);
     }
 
@@ -143,7 +143,8 @@ public sealed class TggCommandLineTests : IDisposable
 
         var result = await Tgg("generate", "--model", model, "--prompt", "hi", "--top-p", "1.5");
 
-        Assert.NotEqual(0, result.Exit);
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: ", result.Err);
         Assert.Contains("top_p", result.Err);
     }
 
@@ -152,7 +153,8 @@ public sealed class TggCommandLineTests : IDisposable
     {
         var result = await Tgg("generate", "--model", Path.Combine(_dir, "nothing"), "--prompt", "hi");
 
-        Assert.NotEqual(0, result.Exit);
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: ", result.Err);
         Assert.Contains("does not exist", result.Err);
     }
 
@@ -161,7 +163,8 @@ public sealed class TggCommandLineTests : IDisposable
     {
         var result = await Tgg("model", "create", "--out", Path.Combine(_dir, "y"));
 
-        Assert.NotEqual(0, result.Exit);
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: ", result.Err);
         Assert.Contains("--shape", result.Err);
     }
 
@@ -266,5 +269,22 @@ public sealed class TggCommandLineTests : IDisposable
         var unknown = await Tgg("registry", "preset", "activate", "--root", root, "--generator", "fantasy", "--version", "p9");
         Assert.Equal(2, unknown.Exit);
         Assert.Contains("no sampler preset 'p9'", unknown.Err);
+    }
+
+    [Fact]
+    public async Task RegistryShowReportsAVersionThatAServerCouldNotLoad()
+    {
+        string root = Path.Combine(_dir, "shown");
+        string model = Path.Combine(_dir, "m-show");
+        Assert.Equal(0, (await Tgg("model", "create", "--shape", "tiny", "--out", model)).Exit);
+        Assert.Equal(0, (await Tgg("registry", "add", "--root", root, "--generator", "fantasy", "--model", model)).Exit);
+        var before = await Tgg("registry", "show", "--root", root, "--generator", "fantasy", "--version", "v1");
+        Assert.Contains("no server has reported a failure", before.Out);
+
+        new TextGameGen.Inference.Registry.ModelRegistry(root).RecordLoadFailure("fantasy", "v1", "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF");
+        var after = await Tgg("registry", "show", "--root", root, "--generator", "fantasy", "--version", "v1");
+        Assert.Contains("load: FAILED on 1 server start(s)", after.Out);
+        Assert.Contains("INVALID_PROTOBUF", after.Out);
+        Assert.Contains("| fantasy | v1 | - |  | 1 |", (await Tgg("registry", "list", "--root", root)).Out);
     }
 }

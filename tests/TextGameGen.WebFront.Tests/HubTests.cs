@@ -60,9 +60,25 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
 
         await using var gm = await TestPlayer.ConnectAsync(server.Address, "Gwen", TestGameKeys.Gm);
         await gm.JoinAsync();
-        foreach (var (method, args) in s_gmCalls) await gm.Hub.InvokeCoreAsync<object?>(method, args);
-        Assert.Contains("old-mill", await gm.Hub.InvokeAsync<string[]>("GmRooms"));
+        var results = new Dictionary<string, object?>();
+        foreach (var (method, args) in s_gmCalls) results[method] = await gm.Hub.InvokeCoreAsync<object?>(method, args);
+        // Each call did what it says.
         await TestPlayer.Until(() => player.Events.Any(e => e.Kind == PlayerEventKind.WorldEvent && e.Text == "A storm rolls in."), "the player got the GM's event");
+        await TestPlayer.Until(() => player.Events.Any(e => e.Kind == PlayerEventKind.Announcement && e.Text == "The inn closes at midnight."), "the player got the announcement");
+        Assert.Contains("old-mill", await gm.Hub.InvokeAsync<string[]>("GmRooms"));
+        Assert.False(((System.Text.Json.JsonElement)results["GmRemovePlayer"]!).GetBoolean()); // nobody of that id
+        var players = await gm.Hub.InvokeAsync<Dictionary<string, string>>("GmPlayers");
+        Assert.Equal("Pia", players[player.PlayerId]);
+        var context = await gm.Hub.InvokeAsync<ContextView>("GmPlayerContext", player.PlayerId);
+        Assert.Equal(128, context.ContextLength);
+        Assert.Contains(context.Sections, s => s.Name.StartsWith("world info")); // the player's room, who is there (what fits)
+        Assert.InRange(context.TotalTokens, 1, context.Budget);
+        await gm.Hub.InvokeAsync("GmDescribeRoom", "square", "The square is empty but for the wind.");
+        Assert.Equal("The square is empty but for the wind.", (await player.Hub.InvokeAsync<PlayerView>("View")).Room!.Description);
+        Assert.True(await gm.Hub.InvokeAsync<bool>("GmRemovePlayer", player.PlayerId));
+        var refused = await player.ActAsync("after-removal", "look");
+        Assert.False(refused.Accepted);
+        Assert.Contains("removed from the world by Gwen", refused.Error);
     }
 
     [Fact]
@@ -105,7 +121,9 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
         Assert.Contains("empty", empty.Message);
 
         // A message over the hub's limit closes that connection; the player's acknowledged turns are all still there.
-        await Assert.ThrowsAnyAsync<Exception>(() => p.ActAsync("huge", new string('y', GameHub.MaxMessageBytes + 100)));
+        var closed = await Assert.ThrowsAnyAsync<Exception>(() => p.ActAsync("huge", new string('y', GameHub.MaxMessageBytes + 100)));
+        Assert.True(closed is HubException { Message: var m } && m.Contains("closed the connection"), closed.GetType().Name + ": " + closed.Message);
+        await TestPlayer.Until(() => p.Hub.State == HubConnectionState.Disconnected, "the server closed the connection");
         await using var again = await p.NewConnectionAsync();
         var view = await again.InvokeAsync<PlayerView>("Join");
         Assert.Equal(["ok-1"], view.Story.Select(t => t.Id));
@@ -135,19 +153,31 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
     [Fact]
     public async Task A_disconnect_mid_passage_loses_nothing_and_the_next_join_fetches_it()
     {
-        var p = await TestPlayer.ConnectAsync(server.Address, "Dora");
-        await p.JoinAsync();
-        Assert.True((await p.ActAsync("d-1", "do run for the gate")).Accepted);
-        await p.DisposeAsync(); // gone before the passage is written
-
-        await using var back = await p.NewConnectionAsync();
-        PlayerView view = null!;
-        await TestPlayer.Until(() =>
+        // The connection closes right after the acknowledgement. Whether it closed before the passage's end reached it
+        // is read from what it received; a turn whose end came first is tried again with a new one.
+        for (int attempt = 0; ; attempt++)
         {
-            view = back.InvokeAsync<PlayerView>("Join").Result;
-            return view.Story.Single(t => t.Id == "d-1").Status == PassageStatus.Complete;
-        }, "the passage finished while nobody was connected");
-        Assert.NotEmpty(view.Story.Single(t => t.Id == "d-1").Text);
+            var p = await TestPlayer.ConnectAsync(server.Address, "Dora");
+            await p.JoinAsync();
+            string turnId = $"d-{attempt}";
+            var ack = await p.ActAsync(turnId, "do run for the gate");
+            Assert.True(ack.Accepted);
+            Assert.Equal(PassageStatus.Pending, ack.Turn!.Status);
+            await p.DisposeAsync();
+            bool endSeen = p.Events.Any(e => e.Kind == PlayerEventKind.PassageEnd && e.TurnId == turnId);
+            if (endSeen && attempt < 5) continue;
+            Assert.False(endSeen, "five passages ended before their connection closed");
+
+            await using var back = await p.NewConnectionAsync();
+            PlayerView view = null!;
+            await TestPlayer.Until(() =>
+            {
+                view = back.InvokeAsync<PlayerView>("Join").Result;
+                return view.Story.Single(t => t.Id == turnId).Status == PassageStatus.Complete;
+            }, "the passage finished while nobody was connected");
+            Assert.NotEmpty(view.Story.Single(t => t.Id == turnId).Text);
+            return;
+        }
     }
 
     [Fact]

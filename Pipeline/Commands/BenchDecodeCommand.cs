@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Text.Json;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Pipeline.Benchmarks;
+using TextGameGen.Pipeline.Output;
+
+namespace TextGameGen.Pipeline.Commands;
+
+/// <summary><c>tgg bench decode</c>: decode tokens/s by batch size against the measured matrix-multiply peak.</summary>
+internal static class BenchDecodeCommand
+{
+    public static Command Create()
+    {
+        var shape = new Option<string>("--shape") { Description = "build this shape in-process with seeded random weights", DefaultValueFactory = _ => "small-124M" };
+        var batches = new Option<string>("--batches") { DefaultValueFactory = _ => "1,8,32", Description = "comma-separated batch sizes" };
+        var past = new Option<int>("--past") { DefaultValueFactory = _ => 64, Description = "cached tokens per row before the timed steps" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 16, Description = "timed decode steps per measurement" };
+        var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 3, Description = "repetitions (medians are reported)" };
+        var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
+        var slots = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "also measure the slot-cache graph (GroupQueryAttention, shared past/present buffers); fp32 on CPU only, on by default there (--slots false leaves it out)" };
+        var fp16 = ModelOptions.Fp16();
+        var device = ModelOptions.Device();
+        var hostCache = ModelOptions.HostCache();
+        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var profile = new Option<string?>("--profile") { Description = "write ONNX Runtime per-operator profiles (Chrome trace JSON) with this file-name prefix; slows the run" };
+        var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
+        {
+            shape, batches, past, steps, reps, style, slots, fp16, device, hostCache, json, profile,
+        };
+        command.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var config = Gpt2Config.FromShapeName(parse.GetValue(shape)!);
+            var batchSizes = BenchCommands.ParseList(parse.GetValue(batches)!);
+            var settings = ModelOptions.Session(parse.GetValue(device)!, parse.GetValue(hostCache)) with { ProfilePrefix = parse.GetValue(profile) };
+            bool half = parse.GetValue(fp16);
+            var styles = parse.GetValue(style) == "both" ? new[] { GraphStyle.Fused, GraphStyle.Plain } : [ModelOptions.ParseStyle(parse.GetValue(style)!)];
+            Console.Error.WriteLine($"building {parse.GetValue(shape)} ({config.ParameterCount:N0} parameters)...");
+            var weights = Gpt2Weights.CreateRandom(config, seed: 1);
+            var variants = new List<(string, Gpt2Session)>();
+            string activeDevice = "cpu";
+            foreach (var s in styles)
+            {
+                var session = Gpt2Session.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { Style = s, Float16 = half }), settings, m => Console.Error.WriteLine(m));
+                activeDevice = session.ActiveDevice.ToString().ToLowerInvariant();
+                variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
+            }
+            SlotKvSession? slotSession = null;
+            if (parse.GetValue(slots) && activeDevice == "cpu" && !half)
+            {
+                int capacity = batchSizes.Max(), maxLength = parse.GetValue(past) + parse.GetValue(steps) + 1;
+                slotSession = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), capacity, maxLength, settings);
+            }
+            weights = null;
+            GC.Collect();
+
+            var machine = MachineInfo.Current(activeDevice);
+            Console.Error.WriteLine("opening the matrix-multiply peak measurement...");
+            using var peak = MatMulPeak.Open(settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, half);
+            var bench = new DecodeBenchmark(parse.GetValue(past), parse.GetValue(steps), parse.GetValue(reps), config.MatMulParameterCount);
+            var timed = variants.Select(v => (v.Item1, (Func<int, int, double>)((b, seed) => bench.TimeSession(v.Item2, b, seed)))).ToList();
+            if (slotSession is not null) timed.Add(("fused-slots", (b, seed) => bench.TimeSlotSteps(slotSession, b, seed)));
+            var results = LongTask.Run("bench decode", sink =>
+            {
+                var counter = new StepCounter(sink, parse.GetValue(reps) * (timed.Count * batchSizes.Length + 1));
+                return bench.Run(timed, batchSizes, counter.Advance, () => peak.Measure());
+            });
+            foreach (var (_, session) in variants) session.Dispose();
+            slotSession?.Dispose();
+
+            var peaks = peak.Readings;
+            double highest = peaks.Max();
+            Console.WriteLine($"machine: {machine}");
+            Console.WriteLine($"model: {parse.GetValue(shape)}, past {parse.GetValue(past)} tokens, {parse.GetValue(steps)} steps x {parse.GetValue(reps)} reps (medians)");
+            Console.WriteLine($"matrix-multiply peak (ONNX Runtime MatMul, same threads), read before each repetition: median {Stats.Median(peaks) / 1e9:F1} GFLOP/s, " +
+                $"lowest {peaks.Min() / 1e9:F1}, highest {highest / 1e9:F1} ({string.Join(", ", peaks.Select(p => (p / 1e9).ToString("F0")))})");
+            Console.WriteLine();
+            var table = TableWriter.With("graph", "#batch", "#tokens/s", "#ms/step", "#GFLOP/s", "#% of peak", "#% of highest peak");
+            foreach (var r in results.OrderBy(r => r.Variant).ThenBy(r => r.Batch))
+                table.Row(r.Variant, r.Batch, r.TokensPerSecond.ToString("F1"), r.MillisecondsPerStep.ToString("F1"), (r.FlopsPerSecond / 1e9).ToString("F1"),
+                    $"{100 * r.PeakFraction:F0}%", $"{100 * r.FlopsPerSecond / highest:F0}%");
+            table.Write();
+            Console.WriteLine();
+            Console.WriteLine("% of peak: median over repetitions of that repetition's FLOP/s over the peak read just before it.");
+            Console.WriteLine("% of highest peak: median FLOP/s over the highest peak reading of the run (the strictest view).");
+            foreach (var group in results.GroupBy(r => r.Variant))
+            {
+                var first = group.MinBy(r => r.Batch)!;
+                var last = group.MaxBy(r => r.Batch)!;
+                Console.WriteLine($"{group.Key}: batch {last.Batch} / batch {first.Batch} tokens/s = {last.TokensPerSecond / first.TokensPerSecond:F1}x; " +
+                    $"batch {last.Batch} at {100 * last.PeakFraction:F0}% of peak ({100 * last.FlopsPerSecond / highest:F0}% of the highest reading)");
+            }
+            var names = results.Select(r => r.Variant).Distinct().OrderBy(n => n).ToArray();
+            foreach (int b in batchSizes)
+                for (int i = 1; i < names.Length; i++)
+                {
+                    var first = results.Single(r => r.Batch == b && r.Variant == names[0]);
+                    var other = results.Single(r => r.Batch == b && r.Variant == names[i]);
+                    Console.WriteLine($"batch {b}: {first.Variant} / {other.Variant} tokens/s = {first.TokensPerSecond / other.TokensPerSecond:F2}x");
+                }
+            if (parse.GetValue(json) is { } path)
+            {
+                var report = new { machine, model = parse.GetValue(shape), past = parse.GetValue(past), steps = parse.GetValue(steps), peakFlops = Stats.Median(peaks), peakReadings = peaks, results };
+                File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            }
+            return 0;
+        }));
+        return command;
+    }
+}
