@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Model;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Inference.Checkpoints;
 

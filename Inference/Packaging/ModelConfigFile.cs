@@ -18,7 +18,11 @@ public sealed record ModelConfigFile
 
     public static ModelConfigFile From(Gpt2Config c) => new()
     {
-        NLayer = c.Layers, NHead = c.Heads, NEmbd = c.Width, NPositions = c.Context, VocabSize = c.VocabularySize,
+        NLayer = c.Layers,
+        NHead = c.Heads,
+        NEmbd = c.Width,
+        NPositions = c.Context,
+        VocabSize = c.VocabularySize,
         SpecialTokens = new Dictionary<string, int>(StoryTokens.All),
     };
 

@@ -1,5 +1,4 @@
 using TextGameGen.Inference.Packaging;
-using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Inference.Runtime;
 

@@ -43,7 +43,8 @@ public static partial class ThreadNiceness
             {
                 error = ex;
             }
-        }, maxStackSize: 4 << 20) { Name = "tgg-niced-create" };
+        }, maxStackSize: 4 << 20)
+        { Name = "tgg-niced-create" };
         thread.Start();
         thread.Join();
         if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);

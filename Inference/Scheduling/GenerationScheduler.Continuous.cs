@@ -1,6 +1,5 @@
-using TextGameGen.Contracts.Generation;
 using System.Diagnostics;
-using TextGameGen.Inference.Runtime;
+using TextGameGen.Contracts.Generation;
 
 namespace TextGameGen.Inference.Scheduling;
 

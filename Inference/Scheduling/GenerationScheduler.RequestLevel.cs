@@ -1,7 +1,3 @@
-using TextGameGen.Contracts.Generation;
-using System.Diagnostics;
-using TextGameGen.Inference.Runtime;
-
 namespace TextGameGen.Inference.Scheduling;
 
 /// <summary>

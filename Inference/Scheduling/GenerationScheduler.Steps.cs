@@ -1,5 +1,5 @@
-using TextGameGen.Contracts.Generation;
 using System.Diagnostics;
+using TextGameGen.Contracts.Generation;
 using TextGameGen.Inference.Runtime;
 
 namespace TextGameGen.Inference.Scheduling;

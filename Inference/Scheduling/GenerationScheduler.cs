@@ -1,11 +1,9 @@
-using TextGameGen.Contracts.Generation;
-using TextGameGen.Contracts.Sampling;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using TextGameGen.Inference.Generation;
-using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Sampling;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Runtime;
 
 namespace TextGameGen.Inference.Scheduling;
 

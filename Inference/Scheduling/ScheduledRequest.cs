@@ -1,11 +1,11 @@
-using TextGameGen.Contracts.Generation;
-using TextGameGen.Contracts.Sampling;
 using System.Diagnostics;
 using System.Threading.Channels;
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Generation;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Sampling;
-using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Scheduling;
 

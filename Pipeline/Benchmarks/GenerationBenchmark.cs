@@ -1,10 +1,8 @@
-using TextGameGen.Contracts.Generation;
-using TextGameGen.Contracts.Sampling;
 using System.Diagnostics;
-using TextGameGen.Inference.Runtime;
-using TextGameGen.Inference.Sampling;
-using TextGameGen.Inference.Scheduling;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Pipeline.Benchmarks;
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using TextGameGen.Inference.Model;
 
 namespace TextGameGen.Pipeline.Benchmarks;

@@ -1,7 +1,6 @@
+using System.Diagnostics;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
-using System.Diagnostics;
-using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Pipeline.Benchmarks;

@@ -1,9 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Onnx;
-using TextGameGen.Inference.Runtime;
-using TextGameGen.Pipeline.Benchmarks;
 
 namespace TextGameGen.Pipeline.Commands;
 
@@ -14,6 +9,14 @@ internal static class BenchCommands
     {
         BenchDecodeCommand.Create(), BenchMatMulCommand.Create(), BenchGenerateCommand.Create(), BenchTrainCommand.Create(),
     };
+
+    /// <summary>A comma-separated list of positive numbers (batch sizes, row counts).</summary>
+    internal static Option<string> ListOption(string name, string defaults, string description) =>
+        new(name) { DefaultValueFactory = _ => defaults, Description = description };
+
+    /// <summary>How many times a benchmark repeats its measurements (medians are reported).</summary>
+    internal static Option<int> RepsOption(int defaults, string what = "") =>
+        new("--reps") { DefaultValueFactory = _ => defaults, Description = "repetitions (medians are reported)" + what };
 
     internal static int[] ParseList(string value)
     {

@@ -13,17 +13,17 @@ internal static class BenchDecodeCommand
 {
     public static Command Create()
     {
-        var shape = new Option<string>("--shape") { Description = "build this shape in-process with seeded random weights", DefaultValueFactory = _ => "small-124M" };
-        var batches = new Option<string>("--batches") { DefaultValueFactory = _ => "1,8,32", Description = "comma-separated batch sizes" };
+        var shape = ModelOptions.BenchShape();
+        var batches = BenchCommands.ListOption("--batches", "1,8,32", "comma-separated batch sizes");
         var past = new Option<int>("--past") { DefaultValueFactory = _ => 64, Description = "cached tokens per row before the timed steps" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 16, Description = "timed decode steps per measurement" };
-        var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 3, Description = "repetitions (medians are reported)" };
+        var reps = BenchCommands.RepsOption(3);
         var style = new Option<string>("--style") { DefaultValueFactory = _ => "both", Description = "fused, plain or both (side by side)" };
         var slots = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "also measure the slot-cache graph (GroupQueryAttention, shared past/present buffers); fp32 on CPU only, on by default there (--slots false leaves it out)" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
-        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var json = ModelOptions.Json();
         var profile = new Option<string?>("--profile") { Description = "write ONNX Runtime per-operator profiles (Chrome trace JSON) with this file-name prefix; slows the run" };
         var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
         {

@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Packaging;
 using System.CommandLine;
 using System.Text.Json;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Pipeline.Benchmarks;
@@ -37,7 +37,7 @@ internal static class BenchGenerateCommand
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
         var slotLayout = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "sweep and head-of-line also run continuous batching over the slot KV layout (fp32 on CPU; --slots false leaves it out)" };
-        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var json = ModelOptions.Json();
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
             shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, json,

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Pipeline.Benchmarks;
 using TextGameGen.Pipeline.Output;
@@ -13,11 +12,11 @@ internal static class BenchMatMulCommand
 {
     public static Command Create()
     {
-        var shape = new Option<string>("--shape") { Description = "build this shape in-process with seeded random weights", DefaultValueFactory = _ => "small-124M" };
-        var rows = new Option<string>("--rows") { DefaultValueFactory = _ => "1,8,16,32,64,128", Description = "comma-separated row counts (a decode step multiplies one row per sequence)" };
-        var reps = new Option<int>("--reps") { DefaultValueFactory = _ => 5, Description = "repetitions (medians are reported); each reads the peak and the memory bandwidth again" };
+        var shape = ModelOptions.BenchShape();
+        var rows = BenchCommands.ListOption("--rows", "1,8,16,32,64,128", "comma-separated row counts (a decode step multiplies one row per sequence)");
+        var reps = BenchCommands.RepsOption(5, "; each reads the peak and the memory bandwidth again");
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 3, Description = "timed runs per row count and repetition (their median is that repetition's time)" };
-        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var json = ModelOptions.Json();
         var command = new Command("matmul", "The decoder's matrix multiplies alone at several row counts, against both roofs: the measured matrix-multiply peak and the measured memory bandwidth (CPU)")
         {
             shape, rows, reps, runs, json,

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Onnx;
-using TextGameGen.Inference.Runtime;
 using TextGameGen.Pipeline.Benchmarks;
 using TextGameGen.Pipeline.Output;
 
@@ -13,13 +11,13 @@ internal static class BenchTrainCommand
 {
     public static Command Create()
     {
-        var shape = new Option<string>("--shape") { DefaultValueFactory = _ => "small-124M", Description = "tiny, small-124M, medium-355M or LxHxW (e.g. 6x6x384)" };
+        var shape = ModelOptions.BenchShape();
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 4 };
         var seq = new Option<int>("--seq") { DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 8, Description = "timed steps (the median is reported)" };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 2, Description = "untimed steps first" };
         var llmc = new Option<string?>("--llmc-files") { Description = "also write llm.c's model and token files at this shape into this folder, to time its train_gpt2 side by side" };
-        var json = new Option<string?>("--json") { Description = "write the result as JSON here" };
+        var json = ModelOptions.Json();
         var command = new Command("train", "Time our trainer's steps (forward, backward, AdamW) at a shape, batch and sequence length") { shape, batch, seq, steps, warmup, llmc, json };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {

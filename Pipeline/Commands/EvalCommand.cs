@@ -15,7 +15,7 @@ internal static class EvalCommand
         var baseline = new Option<string?>("--baseline") { Description = "a second model directory measured on the same data" };
         var maxLines = new Option<int>("--max-lines") { DefaultValueFactory = _ => 0, Description = "use only the first N lines of each file (0 = all)" };
         var device = ModelOptions.Device();
-        var json = new Option<string?>("--json") { Description = "write the results as JSON here" };
+        var json = ModelOptions.Json();
         var command = new Command("eval", "Perplexity through the same ONNX session and decode steps the server uses") { model, data, baseline, maxLines, device, json };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {

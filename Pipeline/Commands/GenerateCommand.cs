@@ -1,11 +1,10 @@
-using TextGameGen.Inference.Packaging;
 using System.CommandLine;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
-using TextGameGen.Inference.Scheduling;
-using TextGameGen.Inference.Model;
-using TextGameGen.Inference.Runtime;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Packaging;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Pipeline.Commands;
 

@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Packaging;
-using TextGameGen.Inference.Checkpoints;
 using System.CommandLine;
+using TextGameGen.Inference.Checkpoints;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Pipeline.Commands;
 

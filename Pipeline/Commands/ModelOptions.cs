@@ -19,6 +19,15 @@ internal static class ModelOptions
         DefaultValueFactory = _ => "fused",
     };
 
+    /// <summary>A benchmark's model: a shape built in-process with seeded random weights.</summary>
+    public static Option<string> BenchShape() => new("--shape")
+    {
+        Description = "build this shape in-process with seeded random weights (tiny, small-124M, medium-355M, LxHxW)",
+        DefaultValueFactory = _ => "small-124M",
+    };
+
+    public static Option<string?> Json() => new("--json") { Description = "write the results as JSON here" };
+
     public static Option<bool> Fp16() => new("--fp16") { Description = "float16 weights and activations (for GPUs)" };
 
     public static GraphStyle ParseStyle(string value) => value.ToLowerInvariant() switch

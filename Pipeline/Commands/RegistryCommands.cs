@@ -38,8 +38,11 @@ internal static class RegistryCommands
             var presets = new SamplerPresetRegistry(parse.GetValue(root)!);
             var sampler = new SamplerSettings
             {
-                Temperature = parse.GetValue(temperature), TopK = parse.GetValue(topK), TopP = parse.GetValue(topP),
-                RepetitionPenalty = parse.GetValue(penalty), RepetitionPenaltyRange = parse.GetValue(range),
+                Temperature = parse.GetValue(temperature),
+                TopK = parse.GetValue(topK),
+                TopP = parse.GetValue(topP),
+                RepetitionPenalty = parse.GetValue(penalty),
+                RepetitionPenaltyRange = parse.GetValue(range),
             };
             var version = presets.Add(parse.GetValue(generator)!, sampler, parse.GetValue(note)!, activate: !parse.GetValue(inactive));
             Console.WriteLine($"added {parse.GetValue(generator)} sampler preset {version}{(parse.GetValue(inactive) ? "" : " (active)")}");

@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Packaging;
-using TextGameGen.Inference.Checkpoints;
 using System.CommandLine;
+using TextGameGen.Inference.Checkpoints;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Pipeline.Output;
 using TextGameGen.Pipeline.Training;
 
@@ -53,9 +53,16 @@ internal static class TrainCommand
                 var (weights, origin) = StartingWeights(parse.GetValue(shape), parse.GetValue(context), parse.GetValue(init), parse.GetValue(heads), parse.GetValue(seed));
                 var plan = new TrainingPlan
                 {
-                    Steps = parse.GetValue(steps), Batch = parse.GetValue(batch), Sequence = parse.GetValue(seq), LearningRate = parse.GetValue(lr),
-                    WarmupSteps = parse.GetValue(warmup), EvalEvery = parse.GetValue(evalEvery), EvalBatches = parse.GetValue(evalBatches),
-                    CheckpointEvery = parse.GetValue(checkpointEvery), Init = origin, Data = Path.GetFullPath(dataDir),
+                    Steps = parse.GetValue(steps),
+                    Batch = parse.GetValue(batch),
+                    Sequence = parse.GetValue(seq),
+                    LearningRate = parse.GetValue(lr),
+                    WarmupSteps = parse.GetValue(warmup),
+                    EvalEvery = parse.GetValue(evalEvery),
+                    EvalBatches = parse.GetValue(evalBatches),
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    Init = origin,
+                    Data = Path.GetFullPath(dataDir),
                 };
                 run = TrainingRun.Start(outDir, plan, weights);
             }
@@ -63,8 +70,14 @@ internal static class TrainCommand
             var result = LongTask.Run("step", sink => run.Run(parse.GetValue(runSteps), new StepProgress(sink), cancellationToken));
             var source = new ModelSource
             {
-                Kind = "trained", Steps = run.Step, Batch = run.Plan.Batch, Seq = run.Plan.Sequence, LearningRate = run.Plan.LearningRate,
-                Init = run.Plan.Init, TrainerDevLoss = result.DevLoss, Seconds = result.Seconds,
+                Kind = "trained",
+                Steps = run.Step,
+                Batch = run.Plan.Batch,
+                Seq = run.Plan.Sequence,
+                LearningRate = run.Plan.LearningRate,
+                Init = run.Plan.Init,
+                TrainerDevLoss = result.DevLoss,
+                Seconds = result.Seconds,
             };
             ModelDirectory.Save(run.Folder, run.Weights(), new OnnxExportOptions { Float16 = parse.GetValue(fp16) }, source);
             Console.WriteLine(result.Finished

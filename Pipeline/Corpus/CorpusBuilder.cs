@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Packaging;
 using TextGameGen.Pipeline.Text;
-using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Pipeline.Corpus;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using TextGameGen.Inference.Runtime;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Runtime;
 
 namespace TextGameGen.Pipeline.Evaluation;
 

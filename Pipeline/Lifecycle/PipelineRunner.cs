@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Packaging;
-using TextGameGen.Inference.Checkpoints;
 using System.Diagnostics;
+using TextGameGen.Inference.Checkpoints;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
 using TextGameGen.Pipeline.Corpus;
 using TextGameGen.Pipeline.Evaluation;
@@ -42,8 +42,13 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
             var weights = config.Init is { } init ? HuggingFaceGpt2Import.Import(init, config.Heads) : Gpt2Weights.CreateRandom(Shape(), config.Seed);
             var plan = new TrainingPlan
             {
-                Steps = config.Steps, Batch = config.Batch, Sequence = config.Seq, LearningRate = config.LearningRate, EvalEvery = config.Steps,
-                Data = corpusDir, Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{config.Seed}",
+                Steps = config.Steps,
+                Batch = config.Batch,
+                Sequence = config.Seq,
+                LearningRate = config.LearningRate,
+                EvalEvery = config.Steps,
+                Data = corpusDir,
+                Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{config.Seed}",
             };
             var run = TrainingRun.Start(modelDir, plan, weights);
             int every = Math.Max(1, config.Steps / 20);
@@ -54,8 +59,15 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
             trainerDevLoss = result.DevLoss;
             ModelDirectory.Save(modelDir, run.Weights(), new OnnxExportOptions { Float16 = config.Fp16 }, new ModelSource
             {
-                Kind = "trained", Steps = run.Step, Batch = run.Plan.Batch, Seq = run.Plan.Sequence, LearningRate = config.LearningRate,
-                Init = run.Plan.Init, TrainerDevLoss = trainerDevLoss, Seconds = result.Seconds, DatasetSha256 = corpus.Train.Sha256,
+                Kind = "trained",
+                Steps = run.Step,
+                Batch = run.Plan.Batch,
+                Seq = run.Plan.Sequence,
+                LearningRate = config.LearningRate,
+                Init = run.Plan.Init,
+                TrainerDevLoss = trainerDevLoss,
+                Seconds = result.Seconds,
+                DatasetSha256 = corpus.Train.Sha256,
             });
             return $"{run.Step} steps, trainer dev loss {trainerDevLoss:F3}";
         });

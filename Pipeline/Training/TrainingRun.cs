@@ -1,8 +1,8 @@
-using TextGameGen.Inference.Packaging;
 using System.Diagnostics;
 using System.Globalization;
-using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Checkpoints;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Pipeline.Training;
 

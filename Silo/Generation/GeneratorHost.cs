@@ -1,12 +1,11 @@
-using TextGameGen.Inference.Packaging;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TextGameGen.Inference.Model;
+using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Silo.Generation;
 

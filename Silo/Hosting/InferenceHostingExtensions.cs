@@ -1,12 +1,12 @@
-using TextGameGen.Inference.Packaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TextGameGen.Silo.Generation;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
+using TextGameGen.Silo.Generation;
 
 namespace TextGameGen.Silo.Hosting;
 

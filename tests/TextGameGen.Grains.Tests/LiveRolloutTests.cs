@@ -1,5 +1,3 @@
-using TextGameGen.Inference.Packaging;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TextGameGen.Contracts.Generation;
@@ -7,11 +5,11 @@ using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Silo.Generation;
-using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.Grains.Tests;
 

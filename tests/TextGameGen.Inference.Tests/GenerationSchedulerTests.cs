@@ -1,7 +1,7 @@
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
-using TextGameGen.Inference.Scheduling;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,8 +1,7 @@
-using TextGameGen.Contracts.Generation;
-using TextGameGen.Contracts.Sampling;
 using System.Diagnostics.Metrics;
-using TextGameGen.Inference.Scheduling;
+using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,7 +1,6 @@
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Reference;
-using TextGameGen.Inference.Runtime;
 
 namespace TextGameGen.Inference.Tests;
 

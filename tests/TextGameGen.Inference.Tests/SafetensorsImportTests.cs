@@ -1,5 +1,5 @@
-using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Checkpoints;
+using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Reference;
 
 namespace TextGameGen.Inference.Tests;

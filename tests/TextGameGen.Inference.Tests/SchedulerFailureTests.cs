@@ -1,10 +1,10 @@
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

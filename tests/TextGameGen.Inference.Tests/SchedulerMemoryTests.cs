@@ -1,7 +1,6 @@
-using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
-using TextGameGen.Inference.Scheduling;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,12 +1,12 @@
-using TextGameGen.Inference.Packaging;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
-using TextGameGen.Contracts.Tokenization;
 
 namespace TextGameGen.Inference.Tests;
 

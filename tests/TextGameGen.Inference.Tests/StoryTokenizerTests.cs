@@ -1,5 +1,5 @@
-using TextGameGen.Inference.Generation;
 using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Generation;
 
 namespace TextGameGen.Inference.Tests;
 

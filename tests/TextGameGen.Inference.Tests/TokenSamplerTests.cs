@@ -1,6 +1,5 @@
-using TextGameGen.Inference.Sampling;
-using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
+using TextGameGen.Inference.Sampling;
 
 namespace TextGameGen.Inference.Tests;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Corpus;
 

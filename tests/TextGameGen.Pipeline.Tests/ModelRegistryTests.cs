@@ -1,6 +1,6 @@
-using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
 
 namespace TextGameGen.Pipeline.Tests;

@@ -1,8 +1,8 @@
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
-using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Pipeline.Evaluation;
 
 namespace TextGameGen.Pipeline.Tests;

@@ -1,5 +1,5 @@
-using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Pipeline.Commands;
 
 namespace TextGameGen.Pipeline.Tests;

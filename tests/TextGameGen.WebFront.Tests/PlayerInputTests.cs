@@ -1,5 +1,4 @@
 using TextGameGen.WebFront.Input;
-using TextGameGen.WebFront.Hubs;
 
 namespace TextGameGen.WebFront.Tests;
 

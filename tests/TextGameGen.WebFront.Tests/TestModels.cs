@@ -1,8 +1,7 @@
-using TextGameGen.Inference.Packaging;
-using System.Text.Json.Nodes;
+using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
-using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Packaging;
 using TextGameGen.Pipeline.Training;
 
 namespace TextGameGen.WebFront.Tests;

@@ -171,8 +171,14 @@ public sealed partial class PlayerGrain(
         if (S.RecentEvents.Count > Options.RecentWorldEvents) S.RecentEvents.RemoveRange(0, S.RecentEvents.Count - Options.RecentWorldEvents);
         var turn = new StoryTurn
         {
-            Id = id, Kind = TurnKind.World, PlayerText = worldEvent.Text, At = DateTimeOffset.UtcNow, Seq = NextSeq(),
-            PromptLine = StoryText.Line(StoryTokens.Action, worldEvent.Text), PassageTag = StoryTokens.Action, Status = PassageStatus.Pending,
+            Id = id,
+            Kind = TurnKind.World,
+            PlayerText = worldEvent.Text,
+            At = DateTimeOffset.UtcNow,
+            Seq = NextSeq(),
+            PromptLine = StoryText.Line(StoryTokens.Action, worldEvent.Text),
+            PassageTag = StoryTokens.Action,
+            Status = PassageStatus.Pending,
         };
         S.Turns.Add(turn);
         await SaveAsync();
