@@ -12,4 +12,7 @@ public enum FinishReason
 
     /// <summary>max_new_tokens was reached (or the model's context was full).</summary>
     Length,
+
+    /// <summary>A sentence ended after the minimum length (<c>StopAtSentenceEndAfter</c>).</summary>
+    SentenceEnd,
 }

@@ -34,6 +34,12 @@ public sealed record SamplerSettings
     /// <summary>Never end on <c>&lt;|endoftext|&gt;</c> (benchmarks that need a fixed number of tokens).</summary>
     [Id(8)] public bool IgnoreEndOfText { get; init; }
 
+    /// <summary>
+    /// Once this many tokens are written, the generation ends at the next sentence end (0: off): passages end with a
+    /// sentence, not in the middle of one.
+    /// </summary>
+    [Id(9)] public int StopAtSentenceEndAfter { get; init; }
+
     public static SamplerSettings Greedy { get; } = new() { Temperature = 0, TopK = 0, TopP = 1, RepetitionPenalty = 1 };
 
     /// <summary>Returns null when every setting is in range, else a message naming the setting.</summary>
@@ -46,6 +52,7 @@ public sealed record SamplerSettings
         if (RepetitionPenaltyRange < 0) return $"repetition_penalty_range must be 0 (all) or positive (got {RepetitionPenaltyRange}).";
         if (MaxNewTokens < 1 || MaxNewTokens > MaxAllowedNewTokens) return $"max_new_tokens must be between 1 and {MaxAllowedNewTokens} (got {MaxNewTokens}).";
         if (StopStrings.Any(string.IsNullOrEmpty)) return "stop strings must not be empty.";
+        if (StopAtSentenceEndAfter < 0) return $"stop_at_sentence_end_after must be 0 (off) or positive (got {StopAtSentenceEndAfter}).";
         return null;
     }
 

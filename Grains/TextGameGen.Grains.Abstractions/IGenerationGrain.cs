@@ -8,9 +8,16 @@ namespace TextGameGen.Grains;
 [Alias("TextGameGen.IGenerationGrain")]
 public interface IGenerationGrain : IGrainWithIntegerKey
 {
-    /// <summary>Holds the generator a passage will be written with; null when none is served under that name.</summary>
+    /// <summary>
+    /// Holds the generator a passage will be written with, with the sampler preset of that version (null or unknown:
+    /// the generator's active preset); null when no generator is served under that name.
+    /// </summary>
     [Alias("Lease")]
-    Task<GeneratorLease?> LeaseAsync(string generator);
+    Task<GeneratorLease?> LeaseAsync(string generator, string? samplerPreset = null);
+
+    /// <summary>The generators this silo serves, with their versions.</summary>
+    [Alias("Generators")]
+    Task<IReadOnlyDictionary<string, string>> GetGeneratorsAsync();
 
     /// <summary>Streams a passage from the leased generator; the lease ends with it.</summary>
     [Alias("Generate")]

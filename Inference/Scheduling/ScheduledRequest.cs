@@ -16,6 +16,7 @@ internal sealed class ScheduledRequest
     private readonly TokenSampler _sampler;
     private readonly IncrementalDecoder _decoder;
     private readonly StopStringFilter _stops;
+    private readonly SentenceStop _sentence;
     private readonly long _submittedAt = Stopwatch.GetTimestamp();
     private readonly Action<ScheduledRequest, GenerationOutcome> _onEnded;
 
@@ -33,6 +34,7 @@ internal sealed class ScheduledRequest
         _sampler = new TokenSampler(settings);
         _decoder = new IncrementalDecoder(tokenizer);
         _stops = new StopStringFilter(settings.StopStrings);
+        _sentence = new SentenceStop(settings.StopAtSentenceEndAfter);
     }
 
     public long Sequence { get; }
@@ -72,22 +74,26 @@ internal sealed class ScheduledRequest
             metrics.TimeToFirstToken.Record(MillisecondsSinceSubmit);
         }
         if (token == StoryTokens.EndOfTextId) return Finish(FinishReason.EndOfText);
+        string text = _stops.Push(_decoder.Push(token));
+        // A complete sentence, past the minimum, and this token starts the next one: the passage ends before it.
+        if (_sentence.StopsBefore(text, Generated)) return Finish(FinishReason.SentenceEnd);
         History.Add(token);
         LastToken = token;
         Generated++;
-        string text = _stops.Push(_decoder.Push(token));
         if (_stops.Stopped)
         {
             if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));
             return Finish(FinishReason.StopString);
         }
         if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));
+        _sentence.Emitted(text);
         if (Generated >= Settings.MaxNewTokens || History.Count >= contextLength) return Finish(FinishReason.Length);
         return false;
 
         bool Finish(FinishReason reason)
         {
-            string tail = reason == FinishReason.StopString ? string.Empty : _stops.Push(_decoder.Flush()) + _stops.Flush();
+            // After a stop string or a sentence end, what the decoder still holds belongs to text that is not emitted.
+            string tail = reason is FinishReason.StopString or FinishReason.SentenceEnd ? string.Empty : _stops.Push(_decoder.Flush()) + _stops.Flush();
             if (Generated > 1 && _firstTokenAt is { } first)
                 metrics.TimePerOutputToken.Record(Stopwatch.GetElapsedTime(first).TotalMilliseconds / (Generated - 1));
             Complete(GenerationOutcome.Completed, tail, reason);

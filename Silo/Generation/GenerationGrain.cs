@@ -17,7 +17,10 @@ namespace TextGameGen.Silo.Generation;
 [Reentrant]
 public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerationGrain
 {
-    public Task<GeneratorLease?> LeaseAsync(string generator) => Task.FromResult(catalog.Lease(generator));
+    public Task<GeneratorLease?> LeaseAsync(string generator, string? samplerPreset = null) => Task.FromResult(catalog.Lease(generator, samplerPreset));
+
+    public Task<IReadOnlyDictionary<string, string>> GetGeneratorsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(catalog.All.ToDictionary(g => g.Name, g => g.Version));
 
     public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -19,18 +19,21 @@ public sealed class GeneratorCatalog
     public static readonly TimeSpan LeaseLifetime = TimeSpan.FromMinutes(5);
 
     private readonly Dictionary<string, LoadedGenerator> _generators = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, (string Version, SamplerSettings Sampler)> _presets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (string? Active, IReadOnlyDictionary<string, SamplerSettings> All)> _presets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Guid, (LoadedGenerator Generator, DateTime ExpiresUtc)> _leases = new();
     private readonly Lock _gate = new();
 
     /// <summary>Sets (or, with null, clears) the sampler preset new passages of a generator use.</summary>
     public void SetPreset(string generator, string? version, SamplerSettings? sampler)
     {
-        lock (_gate)
-        {
-            if (version is null || sampler is null) _presets.Remove(generator);
-            else _presets[generator] = (version, sampler);
-        }
+        if (version is null || sampler is null) SetPresets(generator, null, new Dictionary<string, SamplerSettings>());
+        else SetPresets(generator, version, new Dictionary<string, SamplerSettings> { [version] = sampler });
+    }
+
+    /// <summary>Sets every stored preset of a generator and which one is active (null: none).</summary>
+    public void SetPresets(string generator, string? active, IReadOnlyDictionary<string, SamplerSettings> all)
+    {
+        lock (_gate) _presets[generator] = (active, all);
     }
 
     /// <summary>Installs a generator; returns the one it replaces, which the caller drains and disposes.</summary>
@@ -55,13 +58,24 @@ public sealed class GeneratorCatalog
         }
     }
 
-    /// <summary>Holds the current version of a generator for one generation; null when none is loaded under that name.</summary>
-    public GeneratorLease? Lease(string generator)
+    /// <summary>
+    /// Holds the current version of a generator for one generation, with the sampler preset asked for (unknown or
+    /// null: the active one); null when no generator is loaded under that name.
+    /// </summary>
+    public GeneratorLease? Lease(string generator, string? samplerPreset = null)
     {
         if (Find(generator) is not { } loaded) return null;
-        (string Version, SamplerSettings Sampler)? preset;
-        lock (_gate) preset = _presets.TryGetValue(loaded.Name, out var p) ? p : null;
-        var lease = new GeneratorLease(Guid.NewGuid(), loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength, preset?.Sampler, preset?.Version);
+        string? version = null;
+        SamplerSettings? sampler = null;
+        lock (_gate)
+        {
+            if (_presets.TryGetValue(loaded.Name, out var presets))
+            {
+                version = samplerPreset is not null && presets.All.ContainsKey(samplerPreset) ? samplerPreset : presets.Active;
+                sampler = version is null ? null : presets.All.GetValueOrDefault(version);
+            }
+        }
+        var lease = new GeneratorLease(Guid.NewGuid(), loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength, sampler, sampler is null ? null : version);
         _leases[lease.Id] = (loaded, DateTime.UtcNow + LeaseLifetime);
         return lease;
     }

@@ -44,8 +44,7 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
         var presets = new SamplerPresetRegistry(registry.Root);
         foreach (var generator in registry.Generators())
         {
-            var active = presets.Active(generator);
-            catalog.SetPreset(generator, active?.Version, active?.Sampler);
+            catalog.SetPresets(generator, presets.Active(generator)?.Version, presets.List(generator).ToDictionary(p => p.Version, p => p.Sampler));
             if (registry.Production(generator) is not { } version) continue;
             if (catalog.Find(generator) is { } loaded && loaded.Name == generator && loaded.Version == version) continue;
             if (_failed.Contains((generator, version))) continue; // tried: waits for another promotion or a rollback

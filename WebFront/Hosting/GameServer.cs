@@ -1,6 +1,7 @@
 using TextGameGen.Silo.Hosting;
 using TextGameGen.WebFront.Auth;
 using TextGameGen.WebFront.Hubs;
+using TextGameGen.WebFront.Worlds;
 
 namespace TextGameGen.WebFront.Hosting;
 
@@ -28,6 +29,7 @@ public static partial class GameServer
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapSignIn();
+        app.MapWorlds();
         app.MapGameHub();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         LogStart(app, hosting);

@@ -35,7 +35,7 @@ public sealed class HostingOptions
     public string? WebRoot { get; set; }
 
     /// <summary>Sign-ins a client address may make per minute; past it the answer is 429.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 1_000_000)]
     public int SignInsPerMinute { get; set; } = 20;
 
     public bool IsEmbedded => Mode == HostingMode.Embedded;

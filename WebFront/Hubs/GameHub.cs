@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TextGameGen.Contracts.Generation;
+using TextGameGen.Grains;
 using TextGameGen.Grains.Game;
 using TextGameGen.WebFront.Auth;
 using TextGameGen.WebFront.Input;
@@ -25,17 +26,27 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     private string PlayerId => Context.UserIdentifier!;
     private string PlayerName => Context.User!.Identity!.Name!;
     private IPlayerGrain Player => grains.GetGrain<IPlayerGrain>(PlayerId);
-    private IWorldGrain World => grains.GetGrain<IWorldGrain>(game.Value.DefaultWorld);
+    /// <summary>The world this connection joined (the default world until it joins one).</summary>
+    private string WorldId => Context.Items.TryGetValue(WorldKey, out var w) && w is string id ? id : game.Value.DefaultWorld;
+    private IWorldGrain World => grains.GetGrain<IWorldGrain>(WorldId);
+    private const string WorldKey = "world";
 
     public sealed record WhoAmI(string PlayerId, string Name, bool IsGm, string World);
 
-    public WhoAmI Me() => new(PlayerId, PlayerName, Context.User!.IsInRole(SignInEndpoints.GmRole), game.Value.DefaultWorld);
+    public WhoAmI Me() => new(PlayerId, PlayerName, Context.User!.IsInRole(SignInEndpoints.GmRole), WorldId);
 
     /// <summary>Enters the world and returns the whole view; call again after a reconnect to fetch what was missed.</summary>
-    public async Task<PlayerView> Join()
+    public Task<PlayerView> Join() => JoinWorld(game.Value.DefaultWorld);
+
+    /// <summary>Enters a world the sign-in page listed (<c>/api/worlds</c>); the story there is the player's own.</summary>
+    public async Task<PlayerView> JoinWorld(string world)
     {
+        var id = Clean(world, GameLimits.MaxRoomIdChars, "A world");
+        var worlds = await grains.GetGrain<IWorldIndexGrain>(0).ListAsync();
+        if (!worlds.Any(w => w.Id == id)) throw new HubException($"There is no world '{id}'. Worlds: {string.Join(", ", worlds.Select(w => w.Id))}.");
+        Context.Items[WorldKey] = id;
         await relay.ConnectAsync(PlayerId, Context.ConnectionId);
-        return await Player.JoinAsync(PlayerName, game.Value.DefaultWorld);
+        return await Player.JoinAsync(PlayerName, id);
     }
 
     public Task<PlayerView> View() => Player.GetViewAsync();
@@ -118,6 +129,29 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task<IReadOnlyDictionary<string, string>> GmPlayers() => World.GetPlayersAsync();
+
+    /// <summary>The generators the server writes with (name: version), to bind a new world to.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public Task<IReadOnlyDictionary<string, string>> GmGenerators() => grains.GetGrain<IGenerationGrain>(0).GetGeneratorsAsync();
+
+    /// <summary>Creates a world from a template world (its rooms, memory, author's note), written by the generator named.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public async Task<WorldSummary> GmCreateWorld(string id, string title, string template, string generator)
+    {
+        var worldId = Clean(id, GameLimits.MaxRoomIdChars, "A world id");
+        if (!WorldIds.IsValid(worldId)) throw new HubException("A world id is 1-48 lowercase letters, digits and '-'.");
+        var generators = await grains.GetGrain<IGenerationGrain>(0).GetGeneratorsAsync();
+        var name = Clean(generator, GameLimits.MaxRoomIdChars, "A generator");
+        if (!generators.ContainsKey(name)) throw new HubException($"No generator '{name}' is served. Generators: {string.Join(", ", generators.Keys)}.");
+        var basis = await grains.GetGrain<IWorldGrain>(Clean(template, GameLimits.MaxRoomIdChars, "A template world")).GetDefinitionAsync();
+        var definition = basis with { Id = worldId, Title = Clean(title, GameLimits.MaxRoomNameChars, "A title"), Generator = name, SamplerPreset = null };
+        if (!await grains.GetGrain<IWorldGrain>(worldId).CreateAsync(definition)) throw new HubException($"World '{worldId}' exists already.");
+        return definition.Summary;
+    }
+
+    /// <summary>Reads this world's definition file again (after an edit) and applies it.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public async Task<WorldSummary> GmReloadWorld() => (await World.ReloadAsync()).Summary;
 
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task<IReadOnlyList<string>> GmRooms() => World.GetRoomsAsync();

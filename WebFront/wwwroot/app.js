@@ -8,7 +8,31 @@ const pending = new Map(); // turnId -> command, sent but not yet acknowledged (
 
 // ---------- sign-in ----------
 
+let worlds = [];
+
+// The worlds to choose from (each written by its own generator); the last one chosen is remembered.
+async function loadWorlds() {
+  const res = await fetch("/api/worlds", { credentials: "same-origin" });
+  worlds = res.ok ? await res.json() : [];
+  const chosen = localStorage.getItem("tgg.world");
+  $("world").replaceChildren(...worlds.map((w) => {
+    const option = document.createElement("option");
+    option.value = w.id;
+    option.textContent = `${w.title} (${w.generator})`;
+    option.selected = w.id === chosen;
+    return option;
+  }));
+  describeWorld();
+}
+
+function describeWorld() {
+  const w = worlds.find((x) => x.id === $("world").value);
+  $("world-description").textContent = w ? w.description : "";
+}
+$("world").addEventListener("change", describeWorld);
+
 async function checkSignedIn() {
+  await loadWorlds();
   const res = await fetch("/api/me", { credentials: "same-origin" });
   if (res.ok) { me = await res.json(); await startGame(); }
 }
@@ -23,6 +47,7 @@ $("signin-form").addEventListener("submit", async (ev) => {
   const body = await res.json().catch(() => ({}));
   if (!res.ok) { $("signin-error").textContent = body.error || `Sign-in failed (${res.status}).`; return; }
   me = body;
+  localStorage.setItem("tgg.world", $("world").value);
   await startGame();
 });
 
@@ -52,6 +77,7 @@ async function startGame() {
   connection.onclose(() => setStatus(false, "offline"));
   await connection.start();
   await join();
+  if (me.isGm) await fillWorldPanel();
 }
 
 function setStatus(online, text) {
@@ -61,7 +87,10 @@ function setStatus(online, text) {
 
 // Joining returns the whole view, so after a reconnect whatever was missed is drawn again.
 async function join() {
-  const view = await connection.invoke("Join");
+  const world = localStorage.getItem("tgg.world") || $("world").value;
+  const view = world ? await connection.invoke("JoinWorld", world) : await connection.invoke("Join");
+  const w = worlds.find((x) => x.id === view.worldId);
+  $("whoami").textContent = me.name + (me.isGm ? " (game master)" : "") + (w ? ` in ${w.title}` : "");
   setStatus(true, "online");
   renderView(view);
 }

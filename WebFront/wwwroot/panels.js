@@ -84,3 +84,22 @@ $("gm-players-refresh").addEventListener("click", async () => {
   }));
 });
 
+$("gm-world-reload").addEventListener("click", () => gm("GmReloadWorld"));
+$("gm-world-create").addEventListener("click", async () => {
+  const created = await gm("GmCreateWorld", $("gm-world-id").value, $("gm-world-title").value, $("gm-world-template").value, $("gm-world-generator").value);
+  if (created) await loadWorlds();
+});
+
+// The GM's world panel: templates are the worlds there are, generators the ones the server writes with.
+async function fillWorldPanel() {
+  $("gm-world-template").replaceChildren(...worlds.map((w) => option(w.id, w.title)));
+  const generators = await gm("GmGenerators");
+  if (generators) $("gm-world-generator").replaceChildren(...Object.entries(generators).map(([name, version]) => option(name, `${name} ${version}`)));
+}
+
+function option(value, text) {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = text;
+  return o;
+}

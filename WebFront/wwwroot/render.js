@@ -58,6 +58,9 @@ function upsertTurn(t) {
   }
   el.className = "turn kind-" + t.kind;
   el.dataset.status = t.status;
+  el.dataset.generator = t.generator || "";
+  el.dataset.modelVersion = t.modelVersion || "";
+  el.title = t.generator ? `written by ${t.generator} ${t.modelVersion || ""}` : "";
   const player = el.querySelector(".player");
   if (t.kind === "world") player.textContent = "⚡ " + t.playerText;
   else if (t.kind === "announcement") player.textContent = "📢 " + t.playerText;

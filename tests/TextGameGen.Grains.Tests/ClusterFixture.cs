@@ -38,7 +38,10 @@ public static class TestGenerators
         if (s_schedulers.TryRemove(id, out var scheduler)) await scheduler.DisposeAsync();
     }
 
-    /// <summary>Serves the configured scheduler as the "default" generator, version test-v1.</summary>
+    /// <summary>
+    /// Serves the configured scheduler as the "default" generator, version test-v1, and as "alpha", version alpha-v1
+    /// (a second generator for worlds written by another model).
+    /// </summary>
     public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
@@ -48,6 +51,7 @@ public static class TestGenerators
             {
                 var catalog = new GeneratorCatalog();
                 catalog.Set(GeneratorLease.DefaultGenerator, scheduler, "test-v1");
+                catalog.Set("alpha", scheduler, "alpha-v1");
                 return catalog;
             });
         }

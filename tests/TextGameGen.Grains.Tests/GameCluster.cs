@@ -25,6 +25,26 @@ public sealed class GameCluster : IAsyncDisposable
 
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "tgg-tests", $"game-{Guid.NewGuid():N}.db");
 
+    /// <summary>World files every game cluster reads: "tale", written by the "alpha" generator.</summary>
+    public static readonly string WorldsRoot = WriteWorlds();
+
+    private static string WriteWorlds()
+    {
+        var folder = Directory.CreateTempSubdirectory("tgg-grain-worlds-").FullName;
+        File.WriteAllText(Path.Combine(folder, "tale.json"), """
+            {
+              // A world of its own, written by another generator.
+              "id": "tale", "title": "A Tale", "description": "Two rooms.", "generator": "alpha", "sampler_preset": null,
+              "start_room": "gate", "memory": "You are a knight.", "authors_note": "Be brief.",
+              "rooms": [
+                { "id": "gate", "name": "The Gate", "description": "An iron gate.", "exits": { "in": "hall" }, "items": ["torch"], "npcs": ["guard"] },
+                { "id": "hall", "name": "The Hall", "description": "A long hall.", "exits": { "out": "gate" }, "items": [], "npcs": [] },
+              ],
+            }
+            """);
+        return folder;
+    }
+
     public static async Task<GameCluster> StartAsync(string? databasePath = null)
     {
         databasePath ??= NewDatabasePath();
@@ -35,6 +55,8 @@ public sealed class GameCluster : IAsyncDisposable
             [$"{StorageOptions.Section}:Database"] = databasePath,
             ["TextGameGen:Game:PassageTokens"] = "12",
             [TestGenerators.IdKey] = schedulerId,
+            ["TextGameGen:Game:WorldsRoot"] = WorldsRoot,
+            ["TextGameGen:Game:DefaultWorld"] = "default",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddSiloBuilderConfigurator<TestGenerators.SiloConfigurator>();

@@ -193,7 +193,9 @@ public sealed class GameGrainTests : IAsyncLifetime
         await RecordingObserver.Until(() => seen.Events.Any(e => e.Kind == PlayerEventKind.PassageEnd), "the passage ended");
         var deltas = string.Concat(seen.Events.Where(e => e.Kind == PlayerEventKind.PassageDelta && e.TurnId == "t1").Select(e => e.Text));
         var end = seen.Events.Single(e => e.Kind == PlayerEventKind.PassageEnd);
-        Assert.Equal(end.Turn!.Text, deltas.Trim());
+        // The kept passage is the streamed text ended at a sentence (or a whole word): a part of what streamed.
+        Assert.NotEmpty(end.Turn!.Text);
+        Assert.Contains(end.Turn.Text.TrimEnd('"'), deltas);
     }
 
     [Fact]

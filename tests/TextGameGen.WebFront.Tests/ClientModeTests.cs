@@ -17,6 +17,7 @@ public sealed class ClientModeTests
     {
         int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
         var db = Path.Combine(Path.GetTempPath(), "tgg-tests", $"client-mode-{Guid.NewGuid():N}.db");
+        var worlds = TestWorlds.Folder(("default", "default"));
 
         // The silo, as `dotnet run --project Silo` builds it.
         var siloBuilder = Host.CreateApplicationBuilder();
@@ -24,6 +25,8 @@ public sealed class ClientModeTests
         {
             ["TextGameGen:Inference:Generators:default"] = TestModels.TinyRandom,
             ["TextGameGen:Storage:Database"] = db,
+            ["TextGameGen:Game:WorldsRoot"] = worlds,
+            ["TextGameGen:Game:DefaultWorld"] = "default",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         siloBuilder.Services.AddTextGameGenInference();
@@ -34,7 +37,7 @@ public sealed class ClientModeTests
         var front = GameServer.Build([
             "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
             "--TextGameGen:Hosting:Mode=client", $"--TextGameGen:Hosting:GatewayPort={gatewayPort}",
-            $"--TextGameGen:Hosting:GmKey={GameServerFixture.GmKeyValue}",
+            $"--TextGameGen:Hosting:GmKey={GameServerFixture.GmKeyValue}", "--TextGameGen:Game:DefaultWorld=default",
         ]);
         await front.StartAsync();
         try

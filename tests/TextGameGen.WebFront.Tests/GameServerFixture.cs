@@ -19,6 +19,14 @@ public abstract class GameServerFixture : IAsyncLifetime
 
     protected abstract string ModelPath { get; }
 
+    /// <summary>This server's world definition files (worlds/default.json, the village, written by "default").</summary>
+    public string WorldsRoot => _worldsRoot ??= TestWorlds.Folder(Worlds);
+
+    private string? _worldsRoot;
+
+    /// <summary>The worlds this server has: (id, generator).</summary>
+    protected virtual (string Id, string Generator)[] Worlds => [("default", "default")];
+
     /// <summary>Extra configuration, as command-line arguments.</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -36,6 +44,8 @@ public abstract class GameServerFixture : IAsyncLifetime
             $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}",
             $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
             $"--TextGameGen:Inference:Generators:default={model}",
+            $"--TextGameGen:Game:WorldsRoot={WorldsRoot}",
+            "--TextGameGen:Game:DefaultWorld=default",
             .. ExtraArguments,
         ]);
         await App.StartAsync();
@@ -67,4 +77,12 @@ public sealed class RepeatingGameServer : GameServerFixture
 {
     protected override string ModelPath => TestModels.Hostile;
     protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Game:Sampler:Temperature=0", "--TextGameGen:Game:Sampler:RepetitionPenalty=1", "--TextGameGen:Game:PassageTokens=30"];
+}
+
+/// <summary>Two worlds on one server, each written by its own generator: "first" by the random model, "second" by the markup one.</summary>
+public sealed class TwoWorldsGameServer : GameServerFixture
+{
+    protected override string ModelPath => TestModels.TinyRandom;
+    protected override (string Id, string Generator)[] Worlds => [("default", "default"), ("first", "default"), ("second", "second")];
+    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Inference:Generators:second={TestModels.Hostile}"];
 }

@@ -24,6 +24,9 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
         ("GmPlayers", []),
         ("GmRooms", []),
         ("GmPlayerContext", ["p-nobody"]),
+        ("GmGenerators", []),
+        ("GmCreateWorld", ["gm-made", "A World Made by a GM", "default", "default"]),
+        ("GmReloadWorld", []),
     ];
 
     [Fact]
@@ -75,6 +78,12 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
         Assert.InRange(context.TotalTokens, 1, context.Budget);
         await gm.Hub.InvokeAsync("GmDescribeRoom", "square", "The square is empty but for the wind.");
         Assert.Equal("The square is empty but for the wind.", (await player.Hub.InvokeAsync<PlayerView>("View")).Room!.Description);
+        Assert.Equal("default", Assert.Single(((System.Text.Json.JsonElement)results["GmGenerators"]!).EnumerateObject()).Name);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        Assert.Contains("A World Made by a GM", await http.GetStringAsync("/api/worlds"));
+        await using var visitor = await TestPlayer.ConnectAsync(server.Address, "Vic");
+        Assert.Equal("gm-made", (await visitor.Hub.InvokeAsync<PlayerView>("JoinWorld", "gm-made")).WorldId);
+        await Assert.ThrowsAsync<HubException>(() => visitor.Hub.InvokeAsync<PlayerView>("JoinWorld", "no-such-world"));
         Assert.True(await gm.Hub.InvokeAsync<bool>("GmRemovePlayer", player.PlayerId));
         var refused = await player.ActAsync("after-removal", "look");
         Assert.False(refused.Accepted);

@@ -64,6 +64,10 @@ public interface IWorldGrain : IGrainWithStringKey
     [Alias("Rooms")] Task<IReadOnlyList<string>> GetRoomsAsync();
     [Alias("RecentEvents")] Task<IReadOnlyList<WorldEvent>> GetRecentEventsAsync(int count);
     [Alias("StartRoom")] Task<string> GetStartRoomAsync();
+    [Alias("Definition")] Task<WorldDefinition> GetDefinitionAsync();
+
+    /// <summary>The generator and sampler preset this world's passages are written with.</summary>
+    [Alias("StorySettings"), AlwaysInterleave] Task<StorySettings> GetStorySettingsAsync();
 
     // Game-master commands (the front end allows them to GMs only).
     /// <summary>Logs the event and has every player's story narrate it (their requests meet in the same batches).</summary>
@@ -72,6 +76,20 @@ public interface IWorldGrain : IGrainWithStringKey
     [Alias("CreateRoom")] Task CreateRoomAsync(RoomSpec room);
     [Alias("DescribeRoom")] Task DescribeRoomAsync(string roomId, string description);
     [Alias("RemovePlayer")] Task<bool> RemovePlayerAsync(string playerId, string by);
+
+    /// <summary>Reads the world's definition file again and applies it (rooms, start room, generator, preset); rooms a GM added stay.</summary>
+    [Alias("Reload")] Task<WorldDefinition> ReloadAsync();
+
+    /// <summary>Creates this world from a definition (false: it exists already, as a file or with players).</summary>
+    [Alias("Create")] Task<bool> CreateAsync(WorldDefinition definition);
+}
+
+/// <summary>The worlds players can choose (key 0).</summary>
+[Alias("TextGameGen.IWorldIndexGrain")]
+public interface IWorldIndexGrain : IGrainWithIntegerKey
+{
+    [Alias("List")] Task<IReadOnlyList<WorldSummary>> ListAsync();
+    [Alias("Add")] Task AddAsync(WorldSummary world);
 }
 
 /// <summary>A room (key: "worldId/roomId"): its description (generated once, then kept), exits, items and who is here.</summary>

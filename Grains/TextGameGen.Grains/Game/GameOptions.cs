@@ -8,17 +8,27 @@ public sealed class GameOptions : IValidatableObject
 {
     public const string Section = "TextGameGen:Game";
 
-    /// <summary>The world players join unless they name another.</summary>
-    [Required, RegularExpression("^[A-Za-z0-9_-]{1,48}$", ErrorMessage = "DefaultWorld is 1 to 48 letters, digits, '-' or '_'.")]
-    public string DefaultWorld { get; set; } = "default";
+    /// <summary>The world players join unless they choose another (its definition file, or the village template).</summary>
+    [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,47}$", ErrorMessage = "DefaultWorld is 1 to 48 lowercase letters, digits and '-'.")]
+    public string DefaultWorld { get; set; } = "fantasy";
 
-    /// <summary>The generator (model) stories are written with; "default" is the first one served.</summary>
+    /// <summary>The folder of the world definition files; empty: <c>worlds/</c> in the working folder or the nearest folder above it.</summary>
+    public string? WorldsRoot { get; set; }
+
+    /// <summary>The generator (model) of a world without a definition file; "default" is the first one served.</summary>
     [Required]
     public string Generator { get; set; } = GeneratorLease.DefaultGenerator;
 
     /// <summary>Tokens per passage (capped at a third of the model's context so history still fits).</summary>
     [Range(1, SamplerSettings.MaxAllowedNewTokens)]
     public int PassageTokens { get; set; } = 48;
+
+    /// <summary>
+    /// Tokens a passage has at least before it may end at a sentence end (0: it runs to <see cref="PassageTokens"/> and
+    /// the trailing fragment is cut). Passages end with whole sentences either way.
+    /// </summary>
+    [Range(0, SamplerSettings.MaxAllowedNewTokens)]
+    public int MinPassageTokens { get; set; } = 20;
 
     /// <summary>Longest command accepted, in characters, after normalisation.</summary>
     [Range(1, 16 * 1024)]

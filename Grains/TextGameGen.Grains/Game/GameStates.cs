@@ -27,6 +27,17 @@ public sealed class WorldState
     [Id(3)] public List<WorldEvent> Events { get; set; } = [];
     [Id(4)] public long NextSeq { get; set; }
     [Id(5)] public bool Seeded { get; set; }
+    /// <summary>The world's definition as last applied (from its file, a template, or a game master).</summary>
+    [Id(6)] public WorldDefinition? Definition { get; set; }
+    /// <summary>A game master created this world (it is not from a file or the template).</summary>
+    [Id(7)] public bool CreatedByGm { get; set; }
+}
+
+/// <summary>What the world index stores: the worlds game masters created (worlds with files are read from them).</summary>
+[GenerateSerializer, Alias("TextGameGen.WorldIndexState")]
+public sealed class WorldIndexState
+{
+    [Id(0)] public List<WorldSummary> Created { get; set; } = [];
 }
 
 /// <summary>What a room grain stores (who is present is not stored: it is who is connected).</summary>

@@ -68,9 +68,14 @@ public sealed partial class PlayerGrain(
         if (name.Length == 0 || name.Length > GameLimits.MaxNameChars) throw new ArgumentException($"A name is 1 to {GameLimits.MaxNameChars} characters.");
         if (S.Removed) return await GetViewAsync();
         if (S.WorldId.Length > 0 && S.WorldId != worldId && CurrentRoom is { } oldRoom) await oldRoom.LeaveAsync(PlayerId);
-        var startRoom = await GrainFactory.GetGrain<IWorldGrain>(worldId).JoinAsync(PlayerId, name);
+        var world = GrainFactory.GetGrain<IWorldGrain>(worldId);
+        var startRoom = await world.JoinAsync(PlayerId, name);
         if (S.WorldId != worldId || S.RoomId.Length == 0)
         {
+            // A story in a new world starts with the world's memory and author's note (the player may change them).
+            var definition = await world.GetDefinitionAsync();
+            if (S.Memory.Length == 0) S.Memory = definition.Memory;
+            if (S.AuthorsNote.Length == 0) S.AuthorsNote = definition.AuthorsNote;
             S.WorldId = worldId;
             S.RoomId = startRoom;
         }
@@ -228,9 +233,14 @@ public sealed partial class PlayerGrain(
         return entry;
     }
 
+    public Task<StorySettings> GetStorySettingsAsync() => S.WorldId.Length == 0
+        ? Task.FromResult(new StorySettings(Options.Generator, null))
+        : GrainFactory.GetGrain<IWorldGrain>(S.WorldId).GetStorySettingsAsync();
+
     public async Task<ContextView> GetContextAsync()
     {
-        var lease = await Generation.LeaseAsync(Options.Generator) ?? throw new InvalidOperationException($"No generator '{Options.Generator}' is served.");
+        var story = await GetStorySettingsAsync();
+        var lease = await Generation.LeaseAsync(story.Generator, story.SamplerPreset) ?? throw new InvalidOperationException($"No generator '{story.Generator}' is served.");
         var next = new StoryTurn { Id = "(next)", Kind = TurnKind.Continue, PassageTag = StoryTokens.Action, Seq = int.MaxValue };
         return (await _contexts.BuildAsync(S, CurrentRoom, next, lease.ContextLength, _writer.PassageTokens(lease.ContextLength))).View;
     }
@@ -242,7 +252,8 @@ public sealed partial class PlayerGrain(
             yield return GenerationChunk.Ended(GenerationOutcome.Failed, $"A test prompt is 1 to {GameLimits.MaxTestPromptChars} characters.");
             yield break;
         }
-        await foreach (var chunk in GenerationStream.GenerateAsync(Generation, Options.Generator, prompt, sampler, cancellationToken: cancellationToken))
+        var story = await GetStorySettingsAsync();
+        await foreach (var chunk in GenerationStream.GenerateAsync(Generation, story.Generator, prompt, sampler, cancellationToken: cancellationToken))
             yield return chunk;
     }
 

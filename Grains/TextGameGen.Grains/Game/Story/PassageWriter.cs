@@ -15,6 +15,9 @@ public interface IPassageHost
     /// <summary>Stores the player's state.</summary>
     Task SaveAsync();
 
+    /// <summary>The generator and sampler preset of the player's world.</summary>
+    Task<StorySettings> GetStorySettingsAsync();
+
     /// <summary>Queues an event for the player's front ends (delivered in order).</summary>
     void Notify(PlayerEvent e);
 }
@@ -106,13 +109,17 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
         AssembledContext? context = null;
         for (int attempt = 0; ; attempt++)
         {
-            var lease = await generation.LeaseAsync(options.Generator)
-                ?? throw new InvalidOperationException($"No generator '{options.Generator}' is served.");
+            var story = await host.GetStorySettingsAsync();
+            var lease = await generation.LeaseAsync(story.Generator, story.SamplerPreset)
+                ?? throw new InvalidOperationException($"No generator '{story.Generator}' is served; this world's passages cannot be written now.");
             int passageTokens = PassageTokens(lease.ContextLength);
             if (context is null || context.View.ContextLength != lease.ContextLength)
                 context = await contexts.BuildAsync(host.State, host.CurrentRoom, turn, lease.ContextLength, passageTokens);
             // The registry's active preset for this generator, when it has one; else the game's configured settings.
-            sampler ??= (lease.Preset ?? options.Sampler) with { MaxNewTokens = passageTokens, Seed = seed, StopStrings = [] };
+            sampler ??= (lease.Preset ?? options.Sampler) with
+            {
+                MaxNewTokens = passageTokens, Seed = seed, StopStrings = [], StopAtSentenceEndAfter = Math.Min(options.MinPassageTokens, passageTokens - 1),
+            };
             turn.Sampler = sampler;
             turn.Seed = sampler.Seed;
             turn.SamplerPreset = lease.PresetVersion;
@@ -130,7 +137,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
                 turn.Text = text.Trim();
                 return;
             }
-            var passage = text.Trim();
+            var passage = PassageText.Finish(text, last.Finish);
             if (attempt < options.LoopGuardMaxRewrites && LoopGuard.IsRepeat(passage, previous, options.LoopGuardSimilarity))
             {
                 // Nearly the previous passage again: write it anew with a stronger repetition penalty.

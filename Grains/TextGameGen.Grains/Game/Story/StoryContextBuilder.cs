@@ -14,6 +14,7 @@ public sealed class StoryContextBuilder(ContextAssembler assembler, int recentWo
     public async Task<AssembledContext> BuildAsync(PlayerState state, IRoomGrain? room, StoryTurn turn, int contextLength, int passageTokens)
     {
         var world = new List<string>();
+        if (state.Name.Length > 0) world.Add(StoryText.Line(StoryTokens.Action, $"You are {state.Name}."));
         if (room is not null)
         {
             var view = await room.GetViewAsync();

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
@@ -16,7 +15,6 @@ namespace TextGameGen.Grains.Game.World;
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", GameStorage.Name)] IPersistentState<RoomState> state,
-    IOptions<GameOptions> options,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
     private readonly Dictionary<string, string> _present = new(StringComparer.Ordinal);
@@ -26,6 +24,7 @@ public sealed partial class RoomGrain(
     private Task? _deliveryLoop;
 
     private string RoomId => this.GetPrimaryKeyString().Split('/', 2)[^1];
+    private string WorldId => this.GetPrimaryKeyString().Split('/', 2)[0];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -133,16 +132,19 @@ public sealed partial class RoomGrain(
     {
         var name = View().Name;
         var prompt = StoryText.Line(StoryTokens.Action, $"You are in {name}.") + StoryTokens.Action;
-        var sampler = new SamplerSettings { Temperature = 0.7f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.2f, MaxNewTokens = DescriptionTokens, Seed = StableSeed(this.GetPrimaryKeyString()) };
+        var sampler = new SamplerSettings { Temperature = 0.7f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.2f, MaxNewTokens = DescriptionTokens, StopAtSentenceEndAfter = DescriptionTokens / 2, Seed = StableSeed(this.GetPrimaryKeyString()) };
         var text = new StringBuilder();
         string? version = null;
-        await foreach (var chunk in GenerationStream.GenerateAsync(GrainFactory.GetGrain<IGenerationGrain>(0), options.Value.Generator, prompt, sampler,
+        FinishReason? finish = null;
+        var story = await GrainFactory.GetGrain<IWorldGrain>(WorldId).GetStorySettingsAsync();
+        await foreach (var chunk in GenerationStream.GenerateAsync(GrainFactory.GetGrain<IGenerationGrain>(0), story.Generator, prompt, sampler,
             leased: lease => version = $"{lease.Generator} {lease.Version}"))
         {
             text.Append(chunk.Text);
+            if (chunk.IsFinal) finish = chunk.Finish;
             if (chunk.IsFinal && chunk.Outcome != GenerationOutcome.Completed) LogDescriptionFailed(logger, RoomId, chunk.Outcome!.Value, chunk.Error ?? "");
         }
-        var description = text.ToString().Trim();
+        var description = PassageText.Finish(text.ToString(), finish);
         if (description.Length == 0) return; // tried again on the next look
         state.State.Description = description;
         state.State.DescriptionModelVersion = version;

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace TextGameGen.Grains.Game.World;
 
@@ -10,21 +10,53 @@ namespace TextGameGen.Grains.Game.World;
 /// </summary>
 public sealed partial class WorldGrain(
     [PersistentState("world", GameStorage.Name)] IPersistentState<WorldState> state,
+    WorldFiles files,
+    IOptions<GameOptions> options,
     ILogger<WorldGrain> logger) : Grain, IWorldGrain
 {
-    private static readonly Regex s_roomId = new("^[a-z0-9][a-z0-9-]{0,47}$", RegexOptions.CultureInvariant);
-
     private string WorldId => this.GetPrimaryKeyString();
 
+    private WorldDefinition Definition => state.State.Definition!;
+
+    /// <summary>A new world starts as its definition file says, or as the village template when it has none.</summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Seeded) return;
-        foreach (var room in DefaultWorld.Rooms)
+        if (state.State.Seeded && state.State.Definition is not null) return;
+        await ApplyAsync(files.Find(WorldId) ?? VillageTemplate.For(WorldId, options.Value.Generator));
+    }
+
+    public Task<WorldDefinition> GetDefinitionAsync() => Task.FromResult(Definition);
+
+    public Task<StorySettings> GetStorySettingsAsync() => Task.FromResult(new StorySettings(Definition.Generator, Definition.SamplerPreset));
+
+    public async Task<WorldDefinition> ReloadAsync()
+    {
+        var definition = files.Find(WorldId) ?? throw new ArgumentException($"World '{WorldId}' has no definition file ({files.PathOf(WorldId)}).");
+        await ApplyAsync(definition);
+        return definition;
+    }
+
+    public async Task<bool> CreateAsync(WorldDefinition definition)
+    {
+        if (state.State.CreatedByGm || state.State.Players.Count > 0 || files.Find(WorldId) is not null) return false;
+        definition = definition with { Id = WorldId };
+        if (definition.Problem() is { } problem) throw new ArgumentException($"World refused: {problem}.");
+        state.State.CreatedByGm = true;
+        await ApplyAsync(definition);
+        await GrainFactory.GetGrain<IWorldIndexGrain>(0).AddAsync(definition.Summary);
+        return true;
+    }
+
+    /// <summary>Configures every room of the definition (rooms a GM added stay) and keeps the definition.</summary>
+    private async Task ApplyAsync(WorldDefinition definition)
+    {
+        foreach (var room in definition.Rooms)
         {
             await Room(room.Id).ConfigureAsync(room);
-            state.State.Rooms.Add(room.Id);
+            if (!state.State.Rooms.Contains(room.Id)) state.State.Rooms.Add(room.Id);
         }
-        state.State.StartRoom = DefaultWorld.StartRoom;
+        state.State.StartRoom = definition.StartRoom;
+        state.State.Definition = definition;
         state.State.Seeded = true;
         await state.WriteStateAsync();
     }
@@ -65,11 +97,11 @@ public sealed partial class WorldGrain(
 
     public async Task CreateRoomAsync(RoomSpec room)
     {
-        if (!s_roomId.IsMatch(room.Id)) throw new ArgumentException("A room id is 1-48 lowercase letters, digits and '-', starting with a letter or digit.");
+        if (!WorldIds.IsValid(room.Id)) throw new ArgumentException("A room id is 1-48 lowercase letters, digits and '-', starting with a letter or digit.");
         if (string.IsNullOrWhiteSpace(room.Name)) throw new ArgumentException("A room needs a name.");
         foreach (var (exit, target) in room.Exits)
         {
-            if (string.IsNullOrWhiteSpace(exit) || !s_roomId.IsMatch(target)) throw new ArgumentException($"Exit '{exit}' must lead to a room id (lowercase letters, digits, '-').");
+            if (string.IsNullOrWhiteSpace(exit) || !WorldIds.IsValid(target)) throw new ArgumentException($"Exit '{exit}' must lead to a room id (lowercase letters, digits, '-').");
         }
         await Room(room.Id).ConfigureAsync(room);
         if (!state.State.Rooms.Contains(room.Id))

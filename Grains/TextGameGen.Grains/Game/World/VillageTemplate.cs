@@ -1,11 +1,15 @@
 namespace TextGameGen.Grains.Game.World;
 
-/// <summary>The rooms a new world starts with. The deep wood has no description: the model writes it on the first visit.</summary>
-public static class DefaultWorld
+/// <summary>
+/// The world a world id without a definition file starts as: a village with a tavern, a chapel and a wood. The deep
+/// wood has no description: the model writes it on the first visit.
+/// </summary>
+public static class VillageTemplate
 {
-    public const string StartRoom = "square";
+    public static WorldDefinition For(string id, string generator) => new(id, "The Village", "A village at the edge of a dark wood.", generator, null, "square",
+        "", "", Rooms);
 
-    public static IReadOnlyList<RoomSpec> Rooms { get; } =
+    private static readonly IReadOnlyList<RoomSpec> Rooms =
     [
         new("square", "Village Square", "A cobbled square around an old stone well. Lanterns hang from the eaves, and a notice board leans by the well.",
             new Dictionary<string, string> { ["north"] = "forest-edge", ["east"] = "tavern", ["south"] = "chapel" }, ["lantern", "rope"], ["old woman"]),
