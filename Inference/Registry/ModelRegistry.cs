@@ -130,7 +130,8 @@ public sealed class ModelRegistry(string root)
 
     private static string Now() => DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-    internal static void ValidateName(string generator)
+    /// <summary>Refuses a generator name that is not letters, digits, '-' and '_' (it names a folder).</summary>
+    public static void ValidateName(string generator)
     {
         if (string.IsNullOrWhiteSpace(generator) || generator.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_')))
             throw new ArgumentException($"A generator name uses letters, digits, '-' and '_' (got '{generator}').");

@@ -17,6 +17,7 @@ public static class TggCli
         PipelineCommand.Create(),
         BenchCommands.Create(),
         FeedbackCommands.Create(),
+        WorldCommands.Create(),
     };
 
     /// <summary>Parses and runs a command line; wrong options are one error line and exit code 2, as every other failure.</summary>

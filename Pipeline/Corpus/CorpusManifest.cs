@@ -14,6 +14,13 @@ public sealed record CorpusManifest(
     public const string FileName = "manifest.json";
 
     public CorpusSplit Train => Splits["train"];
+
+    /// <summary>The manifest of the corpus in <paramref name="directory"/>, or null when it has none (a hand-made corpus).</summary>
+    public static CorpusManifest? TryRead(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        return File.Exists(path) ? TextGameGen.Inference.Packaging.JsonFile.Read(path, CorpusJson.Default.CorpusManifest) : null;
+    }
 }
 
 public sealed record CorpusInput(string File, string Sha256, int Lines = 0);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TextGameGen.Inference.Packaging;
+using TextGameGen.Inference.Registry;
 
 namespace TextGameGen.Pipeline.Lifecycle;
 
@@ -28,18 +29,33 @@ public sealed record PipelineConfig
     public int Batch { get; set; } = 4;
     public int Seq { get; set; } = 64;
     public float LearningRate { get; set; } = 3e-4f;
+    /// <summary>Dev loss every this many steps (0: at the end only).</summary>
+    public int EvalEvery { get; set; }
+    /// <summary>Dev batches per evaluation during training (0: the whole dev split).</summary>
+    public int EvalBatches { get; set; }
+    /// <summary>Checkpoint every this many steps (0: at the end only); an interrupted run continues from the last one.</summary>
+    public int CheckpointEvery { get; set; }
     public bool Fp16 { get; set; }
     public int EvalMaxLines { get; set; }
     public bool Promote { get; set; } = true;
 
+    /// <summary>The file as written: paths relative to it, nothing checked.</summary>
+    public static PipelineConfig ReadFile(string path) => JsonFile.Read(path, PipelineJson.Default.PipelineConfig);
+
+    /// <summary>Writes a config file (keys left at null are left out).</summary>
+    public void WriteFile(string path) => JsonFile.Write(path, this, PipelineJson.Default.PipelineConfig);
+
+    /// <summary>Reads and checks a config, with every path made absolute.</summary>
     public static PipelineConfig Load(string path)
     {
-        var config = JsonFile.Read(path, PipelineJson.Default.PipelineConfig);
+        var config = ReadFile(path);
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Resolve(string p) => Path.IsPathRooted(p) ? p : Path.GetFullPath(Path.Combine(baseDir, p));
         if (config.Inputs.Length == 0) throw new ArgumentException($"'{path}' names no inputs.");
         if (config.Split.Length != 3) throw new ArgumentException($"'{path}': split must be three percentages, like [90, 5, 5].");
         if (config.Steps < 1 || config.Batch < 1 || config.Seq < 2) throw new ArgumentException($"'{path}': steps and batch must be at least 1, seq at least 2.");
+        if (config.EvalEvery < 0 || config.EvalBatches < 0 || config.CheckpointEvery < 0) throw new ArgumentException($"'{path}': eval_every, eval_batches and checkpoint_every must be 0 or more.");
+        ModelRegistry.ValidateName(config.Generator);
         var registryRoot = Resolve(config.RegistryRoot);
         return config with
         {
@@ -54,6 +70,7 @@ public sealed record PipelineConfig
 
 /// <summary>The pipeline config, read by source-generated System.Text.Json.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true, WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PipelineConfig))]
 internal sealed partial class PipelineJson : JsonSerializerContext;

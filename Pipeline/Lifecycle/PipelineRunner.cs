@@ -39,23 +39,31 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         double trainerDevLoss = double.NaN;
         Stage("train", () =>
         {
-            var weights = config.Init is { } init ? HuggingFaceGpt2Import.Import(init, config.Heads) : Gpt2Weights.CreateRandom(Shape(), config.Seed);
+            var shape = config.Init is null ? Shape() : null;
             var plan = new TrainingPlan
             {
                 Steps = config.Steps,
                 Batch = config.Batch,
                 Sequence = config.Seq,
                 LearningRate = config.LearningRate,
-                EvalEvery = config.Steps,
+                EvalEvery = config.EvalEvery > 0 ? config.EvalEvery : config.Steps,
+                EvalBatches = config.EvalBatches,
+                CheckpointEvery = config.CheckpointEvery,
                 Data = corpusDir,
-                Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{config.Seed}",
+                Init = config.Init is { } i ? Path.GetFileName(i) : $"random:{shape!.Layers}x{shape.Heads}x{shape.Width}x{shape.Context}:{config.Seed}",
             };
-            var run = TrainingRun.Start(modelDir, plan, weights);
+            var (run, resumed) = TrainingRun.ResumeOrStart(modelDir, plan,
+                () => config.Init is { } init ? HuggingFaceGpt2Import.Import(init, config.Heads) : Gpt2Weights.CreateRandom(shape!, config.Seed));
+            if (resumed) log($"   resuming the run in {modelDir} at step {run.Step + 1} of {run.Plan.Steps} (same plan, same corpus)");
             int every = Math.Max(1, config.Steps / 20);
-            var result = run.Run(0, new Progress(p =>
-            {
-                if (p.Step % every == 0 || p.Step == p.TotalSteps) log($"train step {p.Step}/{p.TotalSteps} loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s");
-            }), cancellationToken);
+            var result = run.Step >= run.Plan.Steps
+                ? new TrainingResult(run.Step, run.Step, run.Plan.Steps, run.DevLoss(), 0)
+                : run.Run(0, new Progress(p =>
+                {
+                    if (p.Step % every == 0 || p.Step == p.TotalSteps) log($"train step {p.Step}/{p.TotalSteps} loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s");
+                    if (p.DevLoss is { } dev) log($"   dev loss {dev:F3} at step {p.Step}");
+                }), cancellationToken);
+            if (!result.Finished) throw new OperationCanceledException($"Training stopped at step {result.LastStep} of {result.TotalSteps}; run the same command again to continue.");
             trainerDevLoss = result.DevLoss;
             ModelDirectory.Save(modelDir, run.Weights(), new OnnxExportOptions { Float16 = config.Fp16 }, new ModelSource
             {
@@ -104,7 +112,11 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
 
     private Gpt2Config Shape()
     {
-        if (config.Shape is { } name) return Gpt2Config.FromShapeName(name);
+        if (config.Shape is { } name)
+        {
+            var named = Gpt2Config.FromShapeName(name);
+            return config.Context is { } context ? named with { Context = context } : named;
+        }
         if (config.Layers is { } l && config.Heads is { } h && config.Width is { } w)
             return new Gpt2Config(l, h, w, config.Context ?? 256, Gpt2Config.StoryVocabularySize);
         throw new ArgumentException("The pipeline config needs init, shape, or layers + heads + width.");

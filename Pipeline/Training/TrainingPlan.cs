@@ -36,6 +36,9 @@ public sealed record TrainingPlan
     /// <summary>The corpus folder (train.txt, dev.txt) the run reads.</summary>
     public string Data { get; set; } = "";
 
+    /// <summary>SHA-256 of the corpus's train split when the run started (from its manifest; empty for a corpus without one).</summary>
+    public string Dataset { get; set; } = "";
+
     [JsonIgnore] public int EffectiveWarmup => WarmupSteps > 0 ? WarmupSteps : Math.Max(1, Steps / 20);
 
     public TrainingSettings OptimizerSettings() => new() { LearningRate = LearningRate, TotalSteps = Steps, WarmupSteps = EffectiveWarmup };

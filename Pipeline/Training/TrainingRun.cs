@@ -3,6 +3,7 @@ using System.Globalization;
 using TextGameGen.Inference.Checkpoints;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Packaging;
+using TextGameGen.Pipeline.Corpus;
 
 namespace TextGameGen.Pipeline.Training;
 
@@ -54,6 +55,7 @@ public sealed class TrainingRun
     public static TrainingRun Start(string folder, TrainingPlan plan, Gpt2Weights weights)
     {
         Directory.CreateDirectory(folder);
+        plan = plan with { Dataset = CorpusManifest.TryRead(plan.Data)?.Train.Sha256 ?? "" };
         // A new run: an earlier run's records in this folder are not its own.
         foreach (var file in new[] { CheckpointFile, AdamW.StateFile, CurveFile, SegmentsFile })
             File.Delete(Path.Combine(folder, file));
@@ -67,6 +69,8 @@ public sealed class TrainingRun
     public static TrainingRun Resume(string folder)
     {
         var plan = TrainingPlan.Load(folder);
+        if (plan.Dataset.Length > 0 && CorpusManifest.TryRead(plan.Data)?.Train.Sha256 is { } now && now != plan.Dataset)
+            throw new InvalidDataException($"The corpus in '{plan.Data}' changed since the run in '{folder}' started (train split {now[..12]}, was {plan.Dataset[..12]}); start a new run.");
         string checkpoint = Path.Combine(folder, CheckpointFile), optimizer = Path.Combine(folder, AdamW.StateFile);
         if (!File.Exists(checkpoint) || !File.Exists(optimizer))
             throw new FileNotFoundException($"'{folder}' has no {CheckpointFile} and {AdamW.StateFile} to resume from.");
@@ -76,6 +80,20 @@ public sealed class TrainingRun
         var state = run._optimizer.Load(optimizer);
         run._train.Position = int.Parse(state["data_position"], CultureInfo.InvariantCulture);
         return run;
+    }
+
+    /// <summary>
+    /// Resumes the run in <paramref name="folder"/> when it was started with this same plan on this same corpus and has a
+    /// checkpoint (an interrupted <c>tgg pipeline run</c> continues where it stopped); otherwise starts a new one there.
+    /// </summary>
+    public static (TrainingRun Run, bool Resumed) ResumeOrStart(string folder, TrainingPlan plan, Func<Gpt2Weights> weights)
+    {
+        bool same = File.Exists(Path.Combine(folder, TrainingPlan.FileName)) && File.Exists(Path.Combine(folder, CheckpointFile))
+            && File.Exists(Path.Combine(folder, AdamW.StateFile))
+            && TrainingPlan.Load(folder) is var stored
+            && stored with { Dataset = "" } == plan with { Dataset = "" }
+            && stored.Dataset == (CorpusManifest.TryRead(plan.Data)?.Train.Sha256 ?? "");
+        return same ? (Resume(folder), true) : (Start(folder, plan, weights()), false);
     }
 
     /// <summary>

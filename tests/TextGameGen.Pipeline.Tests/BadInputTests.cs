@@ -36,6 +36,11 @@ public sealed class BadFiles : IDisposable
         File.WriteAllText(Path("headings-only.txt"), "CHAPTER I\n\nCONTENTS\n\n* * *\n");
         File.WriteAllBytes(Path("latin1.txt"), [.. Encoding.ASCII.GetBytes("The caf"), 0xE9, .. Encoding.ASCII.GetBytes(" was open all night long.\n")]);
         File.WriteAllText(Path("one-token-lines.txt"), "a\nb\n");
+        Directory.CreateDirectory(Path("worlds"));
+        File.WriteAllText(Path("worlds", "broken.json"), """
+            { "id": "broken", "title": "B", "description": "", "generator": "g", "sampler_preset": null, "start_room": "nowhere",
+              "memory": "", "authors_note": "", "rooms": [ { "id": "a", "name": "A", "description": "", "exits": {}, "items": [], "npcs": [] } ] }
+            """);
         Directory.CreateDirectory(Path("empty-corpus"));
         File.WriteAllText(Path("empty-corpus", "train.txt"), "");
         File.WriteAllText(Path("empty-corpus", "dev.txt"), "");
@@ -98,6 +103,13 @@ public sealed class BadInputTests(BadFiles files) : IClassFixture<BadFiles>
         { "registry preset activate --root {dir}/reg3 --generator fantasy --version p9", "has no sampler preset 'p9'" },
         { "train --data {dir}/missing --out {dir}/run --shape tiny", "has no train.txt" },
         { "train --data {dir}/empty-corpus --out {dir}/run --shape tiny --steps 0", "--steps must be at least 1" },
+        { "world list --root {dir}/worlds", "the start room 'nowhere' is not a room of this world" },
+        { "world create --root {dir}/worlds --id Bad_Id --generator g", "world id 'Bad_Id' must be" },
+        { "world create --root {dir}/worlds --id broken --generator g", "broken.json' exists already" },
+        { "world create --root {dir}/worlds --id w2 --generator g --from atlantis", "no world file" },
+        { "world create --root {dir}/worlds --id w3 --generator ../up", "A generator name uses letters" },
+        { "pipeline new --generator x --input {dir}/nothing.txt --like {dir}/typo-pipeline.json", "nothing.txt' does not exist" },
+        { "pipeline new --generator x --input {dir}/dev.txt --like {dir}/typo-pipeline.json", "stepz" },
     };
 
     [Theory]

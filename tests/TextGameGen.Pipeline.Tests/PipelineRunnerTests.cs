@@ -33,6 +33,41 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public void AnInterruptedRunContinuesFromItsLastCheckpointAndAChangedPlanStartsAfresh()
+    {
+        File.WriteAllText(Path.Combine(_dir, "book.txt"), string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The fox ran to hill {i}. \"Catch me!\" cried the fox {i}.")));
+        string Config(int steps) => $$"""
+            { "generator": "foxes", "inputs": ["book.txt"], "registry_root": "models", "layers": 1, "heads": 2, "width": 32, "context": 32,
+              "steps": {{steps}}, "batch": 2, "seq": 16, "split": [80, 10, 10], "checkpoint_every": 2 }
+            """;
+        File.WriteAllText(Path.Combine(_dir, "foxes.json"), Config(6));
+        using var stop = new CancellationTokenSource();
+        var log = new List<string>();
+        var first = new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "foxes.json")), line =>
+        {
+            log.Add(line);
+            if (line.StartsWith("train step 3/", StringComparison.Ordinal)) stop.Cancel(); // interrupted after step 3: checkpointed where it stops
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => first.Run(stop.Token));
+        string run = Path.Combine(_dir, "artifacts", "pipeline", "foxes", "model");
+
+        var resumedLog = new List<string>();
+        var second = new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "foxes.json")), resumedLog.Add);
+        second.Run();
+
+        Assert.Contains(resumedLog, l => l.Contains("resuming the run") && l.Contains("at step 4 of 6"));
+        Assert.DoesNotContain(resumedLog, l => l.StartsWith("train step 3/", StringComparison.Ordinal));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "segments.tsv")).Length); // header + two segments
+        Assert.Equal("v1", new ModelRegistry(Path.Combine(_dir, "models")).Production("foxes"));
+
+        File.WriteAllText(Path.Combine(_dir, "foxes.json"), Config(4)); // another plan: a new run, not a resume
+        var thirdLog = new List<string>();
+        new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "foxes.json")), thirdLog.Add).Run();
+        Assert.DoesNotContain(thirdLog, l => l.Contains("resuming"));
+        Assert.Contains(thirdLog, l => l.StartsWith("train step 1/4", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AConfigWithoutInputsIsRefused()
     {
         File.WriteAllText(Path.Combine(_dir, "empty.json"), """{ "generator": "x" }""");

@@ -87,6 +87,49 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ANewGeneratorFromABookGoesFromConfigToAPlayableWorld()
+    {
+        // The README's walk-through at a tiny size: pipeline new -> pipeline run -> world create -> world list.
+        string book = Path.Combine(_dir, "books", "fox.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(book)!);
+        File.WriteAllText(book, string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The fox ran to hill {i}. \"Catch me!\" cried the fox {i}.")));
+        Directory.CreateDirectory(Path.Combine(_dir, "pipeline"));
+        File.WriteAllText(Path.Combine(_dir, "pipeline", "small.json"), """
+            { "generator": "small", "inputs": ["other.txt"], "registry_root": "../models", "layers": 1, "heads": 2, "width": 32, "context": 32,
+              "steps": 3, "batch": 2, "seq": 16, "split": [80, 10, 10] }
+            """);
+        string P(string relative) => Path.Combine(_dir, relative);
+
+        var created = await Tgg("pipeline", "new", "--generator", "foxes", "--input", book, "--like", P("pipeline/small.json"));
+        Assert.Equal(0, created.Exit);
+        var config = Pipeline.Lifecycle.PipelineConfig.ReadFile(P("pipeline/foxes.json"));
+        Assert.Equal([Path.Combine("..", "books", "fox.txt")], config.Inputs);
+        Assert.Null(config.WorkDir); // its own work folder, artifacts/pipeline/foxes
+        Assert.Equal((3, "../models"), (config.Steps, config.RegistryRoot));
+
+        var run = await Tgg("pipeline", "run", "--config", P("pipeline/foxes.json"));
+        Assert.Equal(0, run.Exit);
+        Assert.Contains(Path.Combine("models", "foxes", "v1") + " (foxes v1, production)", run.Out);
+        Assert.Contains("tgg world create --id foxes --generator foxes", run.Out);
+        Assert.True(File.Exists(P("artifacts/pipeline/foxes/corpus/train.txt")));
+
+        var world = await Tgg("world", "create", "--id", "foxes", "--generator", "foxes", "--title", "Fox Hills", "--root", P("worlds"), "--registry", P("models"));
+        Assert.Equal(0, world.Exit);
+        Assert.Contains("'foxes' serves v1", world.Out);
+        var definition = Grains.Game.World.WorldFiles.Read(P("worlds/foxes.json"), "foxes");
+        Assert.Equal(("Fox Hills", "foxes"), (definition.Title, definition.Generator));
+        Assert.Null(definition.Problem());
+
+        var listed = await Tgg("world", "list", "--root", P("worlds"));
+        Assert.Equal(0, listed.Exit);
+        Assert.Contains("| foxes | Fox Hills | foxes |", listed.Out);
+
+        var again = await Tgg("pipeline", "run", "--config", P("pipeline/foxes.json")); // the run is complete: evaluated and added again; the world is found now
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("choose 'Fox Hills'", again.Out);
+    }
+
+    [Fact]
     public async Task DecodeBenchmarkSetsEachRepetitionAgainstThePeakReadBeforeIt()
     {
         string json = Path.Combine(_dir, "decode.json");

@@ -26,6 +26,17 @@ public sealed class WorldFiles(string? root)
         Root is null || !Directory.Exists(Root) ? []
             : [.. Directory.GetFiles(Root, "*.json").Order(StringComparer.Ordinal).Select(f => Read(f, Path.GetFileNameWithoutExtension(f)))];
 
+    /// <summary>Writes a new world's file (never over an existing one) and returns its path.</summary>
+    public string Create(WorldDefinition definition)
+    {
+        if (definition.Problem() is { } problem) throw new ArgumentException($"World refused: {problem}.");
+        string path = PathOf(definition.Id);
+        if (File.Exists(path)) throw new IOException($"'{path}' exists already; edit it, or choose another id.");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(definition, WorldJson.Default.WorldDefinition) + Environment.NewLine);
+        return path;
+    }
+
     public static WorldDefinition Read(string path, string id)
     {
         WorldDefinition definition;
