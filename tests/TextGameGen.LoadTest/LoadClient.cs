@@ -13,7 +13,7 @@ namespace TextGameGen.LoadTest;
 /// One simulated player over a real SignalR connection: signs in (cookie), joins, and acts; records how long each
 /// acknowledgement took, when the first piece of each passage arrived, and whether each passage completed.
 /// </summary>
-public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
+public sealed class LoadClient(Uri server, string name, string? world = null) : IAsyncDisposable
 {
     private readonly CookieContainer _cookies = new();
     private readonly ConcurrentDictionary<string, TurnWatch> _turns = new();
@@ -27,6 +27,8 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
     public long Tokens;
     public int Disconnects;
     public List<string> Errors { get; } = [];
+    /// <summary>The model's passages that completed, as the player received them.</summary>
+    public List<ReceivedPassage> Passages { get; } = [];
 
     private sealed class TurnWatch
     {
@@ -41,6 +43,7 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
         lock (AckMs) AckMs.Clear();
         lock (FirstTokenMs) FirstTokenMs.Clear();
         lock (Errors) Errors.Clear();
+        lock (Passages) Passages.Clear();
         Interlocked.Exchange(ref Pieces, 0);
         Interlocked.Exchange(ref Tokens, 0);
     }
@@ -61,7 +64,8 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
             return Task.CompletedTask;
         };
         await _hub.StartAsync(cancellationToken);
-        await _hub.InvokeAsync<PlayerView>("Join", cancellationToken);
+        if (world is null) await _hub.InvokeAsync<PlayerView>("Join", cancellationToken);
+        else await _hub.InvokeAsync<PlayerView>("JoinWorld", world, cancellationToken);
     }
 
     /// <summary>Sends one action, waits for its acknowledgement and then for its passage; false when either failed.</summary>
@@ -123,6 +127,8 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
                 break;
             case PlayerEventKind.PassageEnd:
                 Interlocked.Add(ref Tokens, e.Turn!.TokenCount);
+                if (e.Turn.Status == PassageStatus.Complete && e.Turn.HasPassage)
+                    lock (Passages) Passages.Add(new ReceivedPassage(e.Turn.Text, e.Turn.Generator ?? "", e.Turn.ModelVersion ?? ""));
                 watch.Done.TrySetResult(e.Turn!);
                 break;
         }
@@ -133,3 +139,6 @@ public sealed class LoadClient(Uri server, string name) : IAsyncDisposable
         if (_hub is not null) await _hub.DisposeAsync();
     }
 }
+
+/// <summary>A passage a simulated player received: its text and the generator and version that wrote it.</summary>
+public sealed record ReceivedPassage(string Text, string Generator, string ModelVersion);

@@ -21,6 +21,8 @@ public sealed record LoadTestOptions
     public bool SpreadOverRooms { get; init; }
     /// <summary>Called when the counted part of the run starts (after joining and warm-up).</summary>
     public Action? OnMeasuring { get; init; }
+    /// <summary>The world the players join (null: the server's default world).</summary>
+    public string? World { get; init; }
     /// <summary>The commands clients pick from at random (default: a mix of story actions and game verbs).</summary>
     public IReadOnlyList<string>? Commands { get; init; }
 }

@@ -16,7 +16,7 @@ public static class LoadTestRunner
 
     public static async Task<LoadTestReport> RunAsync(Uri server, LoadTestOptions options, CancellationToken cancellationToken = default)
     {
-        var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(server, $"load{i}")).ToList();
+        var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(server, $"load{i}", options.World)).ToList();
         int sent = 0, acknowledged = 0, complete = 0, lost = 0;
         var errors = new List<string>();
         var clock = Stopwatch.StartNew();
@@ -81,12 +81,16 @@ public static class LoadTestRunner
         }
         var ack = clients.SelectMany(c => c.AckMs).ToList();
         var first = clients.SelectMany(c => c.FirstTokenMs).ToList();
+        var passages = clients.SelectMany(c => c.Passages).ToList();
         errors.AddRange(clients.SelectMany(c => c.Errors));
         int disconnectsBeforeEnd = clients.Sum(c => c.Disconnects);
         foreach (var c in clients) await c.DisposeAsync();
         return new LoadTestReport(options.Clients, sent, acknowledged, complete, lost, errors.Count, disconnectsBeforeEnd,
             LoadTestReport.Percentile(ack, 50), LoadTestReport.Percentile(ack, 99), ack.Count > 0 ? ack.Max() : double.NaN,
             LoadTestReport.Percentile(first, 50), LoadTestReport.Percentile(first, 99),
-            clients.Sum(c => c.Tokens), clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)]);
+            clients.Sum(c => c.Tokens), clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)])
+        {
+            Passages = passages,
+        };
     }
 }

@@ -18,9 +18,11 @@ var serverArgs = new Option<string[]>("--server-arg") { Description = "Configura
 var warmup = new Option<int>("--warmup-actions") { DefaultValueFactory = _ => 1, Description = "Actions per client sent first and not counted" };
 var spread = new Option<bool>("--spread-rooms") { Description = "spread the players over the four rooms around the start (default: all in the start room, where every action goes to everyone)" };
 var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
+var world = new Option<string?>("--world") { Description = "The world the players join (default: the server's default world)" };
+var passagesFile = new Option<string?>("--passages") { Description = "Also write every model passage received (text, generator, version) to this JSON Lines file" };
 var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
 {
-    url, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json,
+    url, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json, world, passagesFile,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -32,6 +34,7 @@ root.SetAction(async (parse, cancel) =>
         RampUp = TimeSpan.FromSeconds(parse.GetValue(rampUp)),
         WarmupActions = parse.GetValue(warmup),
         SpreadOverRooms = parse.GetValue(spread),
+        World = parse.GetValue(world),
         Commands = parse.GetValue(commands) is { } list ? list.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
     };
     if (options.Clients < 1 || options.ActionsPerClient < 1)
@@ -87,6 +90,8 @@ root.SetAction(async (parse, cancel) =>
     Console.WriteLine($"this process: GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, total GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20)} MiB");
     if (allocations is not null) Console.WriteLine("allocations by type (sampled):\n" + allocations.Top(15));
     if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), cancel);
+    if (parse.GetValue(passagesFile) is { } passagesPath)
+        await File.WriteAllLinesAsync(passagesPath, report.Passages.Select(p => JsonSerializer.Serialize(p)), cancel);
     if (app is not null) await app.StopAsync(CancellationToken.None);
     return report.PassagesLost == 0 && report.Errors == 0 ? 0 : 1;
 });

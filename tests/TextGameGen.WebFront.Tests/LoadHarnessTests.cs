@@ -23,5 +23,8 @@ public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper ou
         Assert.Equal(0, report.Errors);
         Assert.Equal(0, report.Disconnects);
         Assert.True(report.TokensReceived > 0);
+        Assert.InRange(report.PassagesWritten, 1, 250); // look and inventory are answered by the game, not the model
+        Assert.Equal(report.PassagesWritten, report.WrittenBy.Values.Sum());
+        Assert.All(report.WrittenBy.Keys, k => Assert.Matches(@"^\S+ \S+$", k)); // every passage names its generator and version
     }
 }
