@@ -11,6 +11,12 @@ public static class SentenceEnds
         return i >= 0 && IsTerminal(text[i]);
     }
 
+    /// <summary>
+    /// Can this character begin the next sentence right after a sentence end: whitespace, an opening quote, or a capital
+    /// letter (editions and models both write <c>afraid.“They</c> without a space)?
+    /// </summary>
+    public static bool StartsNext(char c) => char.IsWhiteSpace(c) || c is '“' or '‘' || char.IsUpper(c);
+
     public static bool IsTerminal(char c) => c is '.' or '!' or '?' or '…';
 
     /// <summary>A closing quote or bracket, which still belongs to the sentence before it.</summary>

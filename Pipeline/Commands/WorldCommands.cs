@@ -46,7 +46,7 @@ internal static class WorldCommands
                 AuthorsNote = parse.GetValue(note) ?? basis.AuthorsNote,
             };
             string path = files.Create(definition);
-            Console.WriteLine($"wrote {path}: '{definition.Title}', {definition.Rooms.Count} rooms from {template}, written by '{generatorName}'");
+            Console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}: '{definition.Title}', {definition.Rooms.Count} rooms from {template}, written by '{generatorName}'");
             var models = new ModelRegistry(parse.GetValue(registry)!);
             Console.WriteLine(models.Production(generatorName) is { } version
                 ? $"'{generatorName}' serves {version}: start the game (dotnet run --project WebFront) and choose '{definition.Title}' at sign-in; a running server lists it now"

@@ -17,6 +17,7 @@ public sealed class PassageTextTests
     [InlineData("the wind and the dark and the cold night wi", FinishReason.Length, "the wind and the dark and the cold night")]
     [InlineData("\"Hello!\" she cried.", FinishReason.SentenceEnd, "\"Hello!\" she cried.")]
     [InlineData("Dr. Owl waved. Then he", FinishReason.Length, "Dr. Owl waved.")]
+    [InlineData("He was not afraid.“They have come for the", FinishReason.Length, "He was not afraid.")]
     public void A_passage_is_kept_from_its_first_word_to_its_last_whole_sentence(string raw, FinishReason finish, string kept) =>
         Assert.Equal(kept, PassageText.Finish(raw, finish));
 
@@ -37,6 +38,10 @@ public sealed class PassageTextTests
         var early = new SentenceStop(afterTokens: 10);
         Assert.False(early.StopsBefore(" The", 2)); // a sentence ended, but the passage is too short yet
         Assert.False(new SentenceStop(0).StopsBefore(" The", 50));
+        var unspaced = new SentenceStop(afterTokens: 1);
+        unspaced.Emitted(" afraid.");
+        Assert.True(unspaced.StopsBefore("“They", 5)); // the next sentence's opening quote, written without a space
+        Assert.False(unspaced.StopsBefore(",", 5));
         Assert.True(SentenceEnds.EndsSentence("He left...\"  "));
         Assert.False(SentenceEnds.EndsSentence("He left, and"));
     }

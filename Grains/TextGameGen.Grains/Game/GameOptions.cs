@@ -19,16 +19,16 @@ public sealed class GameOptions : IValidatableObject
     [Required]
     public string Generator { get; set; } = GeneratorLease.DefaultGenerator;
 
-    /// <summary>Tokens per passage (capped at a third of the model's context so history still fits).</summary>
+    /// <summary>Most tokens per passage (capped at a third of the model's context so history still fits).</summary>
     [Range(1, SamplerSettings.MaxAllowedNewTokens)]
-    public int PassageTokens { get; set; } = 48;
+    public int PassageTokens { get; set; } = 64;
 
     /// <summary>
     /// Tokens a passage has at least before it may end at a sentence end (0: it runs to <see cref="PassageTokens"/> and
     /// the trailing fragment is cut). Passages end with whole sentences either way.
     /// </summary>
     [Range(0, SamplerSettings.MaxAllowedNewTokens)]
-    public int MinPassageTokens { get; set; } = 20;
+    public int MinPassageTokens { get; set; } = 24;
 
     /// <summary>Longest command accepted, in characters, after normalisation.</summary>
     [Range(1, 16 * 1024)]

@@ -42,7 +42,7 @@ public static class PassageText
             {
                 int end = i + 1;
                 while (end < text.Length && SentenceEnds.IsCloser(text[end])) end++;
-                if (end == text.Length || char.IsWhiteSpace(text[end])) return text[..end];
+                if (end == text.Length || SentenceEnds.StartsNext(text[end])) return text[..end];
             }
         }
         if (!cutShort) return text;
