@@ -16,7 +16,10 @@ internal static class EvalCommand
         var maxLines = new Option<int>("--max-lines") { DefaultValueFactory = _ => 0, Description = "use only the first N lines of each file (0 = all)" };
         var device = ModelOptions.Device();
         var json = ModelOptions.Json();
-        var command = new Command("eval", "Perplexity through the same ONNX session and decode steps the server uses") { model, data, baseline, maxLines, device, json };
+        var command = new Command("eval", "Perplexity through the same ONNX session and decode steps the server uses; 'eval passages': readability of the game's passages")
+        {
+            model, data, baseline, maxLines, device, json, EvalPassagesCommand.Create(),
+        };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {
             if (parse.GetValue(maxLines) < 0) throw new ArgumentException("--max-lines must be 0 (all) or positive.");

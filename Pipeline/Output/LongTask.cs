@@ -27,7 +27,7 @@ public sealed class StepCounter(IProgressSink sink, double total)
 
 /// <summary>
 /// Runs a long command's work with a live progress bar (elapsed time and time left) on a terminal, and plain lines when
-/// output is redirected: every status line there, so logs and tests read what happened.
+/// output is redirected: a status line at most every second there, so logs and tests read what happened.
 /// </summary>
 public static class LongTask
 {
@@ -68,9 +68,13 @@ public static class LongTask
     private sealed class PlainLines(string description) : IProgressSink
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan? _lastLine;
 
+        /// <summary>A line at most every second (and the last one), so quick steps do not flood a log.</summary>
         public void Report(double done, double total, string status = "")
         {
+            if (done < total && _lastLine is { } last && _clock.Elapsed - last < TimeSpan.FromSeconds(1)) return;
+            _lastLine = _clock.Elapsed;
             double share = total > 0 ? done / total : 0;
             var left = share > 0 ? TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds * (1 - share) / share) : TimeSpan.Zero;
             Console.WriteLine($"{description} {done:0.##}/{total:0.##}{(status.Length > 0 ? " " + status : "")} ({_clock.Elapsed:hh\\:mm\\:ss} elapsed, {left:hh\\:mm\\:ss} left)");

@@ -18,6 +18,8 @@ public sealed class PassageTextTests
     [InlineData("\"Hello!\" she cried.", FinishReason.SentenceEnd, "\"Hello!\" she cried.")]
     [InlineData("Dr. Owl waved. Then he", FinishReason.Length, "Dr. Owl waved.")]
     [InlineData("He was not afraid.“They have come for the", FinishReason.Length, "He was not afraid.")]
+    [InlineData("‘Ah! The king’s", FinishReason.Length, "‘Ah!’")]
+    [InlineData("‘Go home,’ said the king’s son.", FinishReason.SentenceEnd, "‘Go home,’ said the king’s son.")]
     public void A_passage_is_kept_from_its_first_word_to_its_last_whole_sentence(string raw, FinishReason finish, string kept) =>
         Assert.Equal(kept, PassageText.Finish(raw, finish));
 

@@ -6,6 +6,8 @@ namespace TextGameGen.Pipeline.Tests;
 /// <summary>The configs and world files the repository ships are valid, so the README's commands work as written.</summary>
 public sealed class RepositoryFilesTests
 {
+    public static string WorldFile(string id) => Path.Combine(Repository(), "worlds", id + ".json");
+
     private static string Repository()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

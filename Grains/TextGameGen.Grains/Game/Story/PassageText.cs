@@ -50,11 +50,17 @@ public static class PassageText
         return space > 0 ? text[..space].TrimEnd(',', ';', ':', '-') : text;
     }
 
-    /// <summary>Closes a straight or curly double quote the passage opened and did not close.</summary>
+    /// <summary>
+    /// Closes a quote the passage opened and did not close: straight or curly double, or a curly single one (older
+    /// editions quote speech with ‘ ’; a ’ followed by a letter is an apostrophe, not a close).
+    /// </summary>
     private static string CloseQuote(string text)
     {
         if (text.Count(c => c == '"') % 2 == 1) return text + "\"";
         if (text.Count(c => c == '“') > text.Count(c => c == '”')) return text + "”";
+        int open = text.LastIndexOf('‘');
+        if (open >= 0 && !Enumerable.Range(open + 1, text.Length - open - 1).Any(i => text[i] == '’' && (i + 1 == text.Length || !char.IsLetter(text[i + 1]))))
+            return text + "’";
         return text;
     }
 }

@@ -138,6 +138,13 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
                 return;
             }
             var passage = PassageText.Finish(text, last.Finish);
+            if (attempt < options.LoopGuardMaxRewrites && passage.Length == 0)
+            {
+                // Nothing left once finished (a stray quote, punctuation only): written anew with the next seed.
+                turn.Regenerations++;
+                sampler = sampler with { Seed = seed + turn.Regenerations };
+                continue;
+            }
             if (attempt < options.LoopGuardMaxRewrites && LoopGuard.IsRepeat(passage, previous, options.LoopGuardSimilarity))
             {
                 // Nearly the previous passage again: write it anew with a stronger repetition penalty.

@@ -13,18 +13,9 @@ public sealed class StoryContextBuilder(ContextAssembler assembler, int recentWo
 
     public async Task<AssembledContext> BuildAsync(PlayerState state, IRoomGrain? room, StoryTurn turn, int contextLength, int passageTokens)
     {
-        var world = new List<string>();
-        if (state.Name.Length > 0) world.Add(StoryText.Line(StoryTokens.Action, $"You are {state.Name}."));
-        if (room is not null)
-        {
-            var view = await room.GetViewAsync();
-            world.Add(StoryText.Line(StoryTokens.Action, $"You are in {view.Name}. {view.Description}"));
-            var others = view.Present.Where(p => p != state.Name).Concat(view.Npcs).ToList();
-            if (others.Count > 0) world.Add(StoryText.Line(StoryTokens.Action, $"Here with you: {string.Join(", ", others)}."));
-        }
-        if (state.Inventory.Count > 0) world.Add(StoryText.Line(StoryTokens.Action, $"You carry {string.Join(", ", state.Inventory)}."));
-        foreach (var quest in state.Quests.TakeLast(QuestsInContext)) world.Add(StoryText.Line(StoryTokens.Quest, quest));
-        foreach (var e in state.RecentEvents.TakeLast(recentWorldEvents)) world.Add(StoryText.Line(StoryTokens.Action, e.Text));
+        RoomView? view = room is null ? null : await room.GetViewAsync();
+        var world = WorldInfo(state.Name, view?.Name, view?.Description, view is null ? [] : view.Present.Where(p => p != state.Name).Concat(view.Npcs),
+            state.Inventory, state.Quests.TakeLast(QuestsInContext), state.RecentEvents.TakeLast(recentWorldEvents).Select(e => e.Text));
 
         var history = state.Turns
             .Where(t => t.Seq < turn.Seq && !t.Hidden && t.Status == PassageStatus.Complete && (t.PromptLine.Length > 0 || t.HasPassage))
@@ -33,5 +24,23 @@ public sealed class StoryContextBuilder(ContextAssembler assembler, int recentWo
             .ToList();
 
         return assembler.Assemble(new ContextInputs(contextLength, passageTokens, state.Memory, state.AuthorsNote, world, history, turn.PromptLine + turn.PassageTag));
+    }
+
+    /// <summary>The world info lines: who the player is, the room and who is there, what they carry, quests and world events.</summary>
+    public static List<string> WorldInfo(string playerName, string? roomName, string? roomDescription, IEnumerable<string> others,
+        IReadOnlyCollection<string> inventory, IEnumerable<string> quests, IEnumerable<string> worldEvents)
+    {
+        var world = new List<string>();
+        if (playerName.Length > 0) world.Add(StoryText.Line(StoryTokens.Action, $"You are {playerName}."));
+        if (roomName is not null)
+        {
+            world.Add(StoryText.Line(StoryTokens.Action, $"You are in {roomName}. {roomDescription}"));
+            var here = others.ToList();
+            if (here.Count > 0) world.Add(StoryText.Line(StoryTokens.Action, $"Here with you: {string.Join(", ", here)}."));
+        }
+        if (inventory.Count > 0) world.Add(StoryText.Line(StoryTokens.Action, $"You carry {string.Join(", ", inventory)}."));
+        world.AddRange(quests.Select(q => StoryText.Line(StoryTokens.Quest, q)));
+        world.AddRange(worldEvents.Select(e => StoryText.Line(StoryTokens.Action, e)));
+        return world;
     }
 }
