@@ -35,6 +35,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train or fine-tune a GPT-2 model in C#, then export it through the ONNX writer")
         {
             data, output, shape, context, init, heads, resume, steps, batch, seq, lr, warmup, evalEvery, evalBatches, seed, checkpointEvery, runSteps, fp16,
+            TrainCurveCommand.Create(),
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() =>
         {

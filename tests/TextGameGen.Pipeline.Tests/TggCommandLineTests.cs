@@ -84,6 +84,12 @@ public sealed class TggCommandLineTests : IDisposable
         var evaluated = await Tgg("eval", "--model", model, "--data", Path.Combine(corpus, "dev.txt"));
         Assert.Equal(0, evaluated.Exit);
         Assert.Contains("| dev.txt |", evaluated.Out);
+
+        string png = Path.Combine(_dir, "curve.png");
+        var curve = await Tgg("train", "curve", "--run", model, "--out", png);
+        Assert.Equal(0, curve.Exit);
+        Assert.Matches(@"\| 3 \| 0\.00 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|", curve.Out); // step 3 of 2 x 16 tokens
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
     }
 
     [Fact]
