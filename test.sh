@@ -2,6 +2,7 @@
 # The test command (README): installs what the tests need when it is missing, then runs every test.
 #   Debian's chromium (browser tests, driven by Playwright for .NET, which never downloads a browser)
 #   nodejs and npm (the WebFront build installs the SignalR JavaScript client from npm)
+#   redis-server and postgresql (the cluster tests start their own servers on free ports)
 # Extra arguments go to dotnet test (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +17,8 @@ fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "test.sh: installing ${need[*]} (Debian packages)"

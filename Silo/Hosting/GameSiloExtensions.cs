@@ -1,22 +1,47 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
+using StackExchange.Redis;
 using TextGameGen.Grains.Game;
 using TextGameGen.Grains.Game.World;
 using TextGameGen.Storage;
 
 namespace TextGameGen.Silo.Hosting;
 
-/// <summary>The game's grains' needs on a silo: their options, the grain storage and the feedback store.</summary>
+/// <summary>The game's grains' needs on a silo: their options, the grain storage and the feedback store, in the configured store.</summary>
 public static class GameSiloExtensions
 {
     public static ISiloBuilder AddTextGameGenGame(this ISiloBuilder silo)
     {
         silo.Services.AddTextGameGenOptions();
-        silo.Services.AddSingleton<GameDatabase>(sp => new SqliteGameDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Database));
-        silo.Services.AddGrainStorage(GameStorage.Name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<GameDatabase>()));
-        silo.Services.AddSingleton<IFeedbackStore, SqlFeedbackStore>();
+        var cluster = ValidatedOptions.Read<ClusterSettings>(silo.Configuration, ClusterSettings.Section);
+        switch (cluster.Storage)
+        {
+            case StateStore.Sqlite:
+                silo.Services.AddSingleton<GameDatabase>(sp => new SqliteGameDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Database));
+                AddSqlStores(silo.Services);
+                break;
+            case StateStore.Postgres:
+                silo.Services.AddSingleton<GameDatabase>(_ => new PostgresGameDatabase(cluster.StorageConnectionString));
+                AddSqlStores(silo.Services);
+                break;
+            case StateStore.Redis:
+                silo.AddRedisGrainStorage(GameStorage.Name, o =>
+                {
+                    o.ConfigurationOptions = ClusterHostingExtensions.RedisOptions(cluster.RedisStorageConnectionString);
+                    o.GrainStorageSerializer = new JsonGrainStateSerializer();
+                });
+                silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(ClusterHostingExtensions.RedisOptions(cluster.RedisStorageConnectionString)));
+                silo.Services.AddSingleton<IFeedbackStore>(sp => new RedisFeedbackStore(sp.GetRequiredService<IConnectionMultiplexer>(), cluster.ServiceId));
+                break;
+        }
         silo.Services.AddSingleton(sp => new WorldFiles(sp.GetRequiredService<IOptions<GameOptions>>().Value.WorldsRoot));
         return silo;
+    }
+
+    private static void AddSqlStores(IServiceCollection services)
+    {
+        services.AddGrainStorage(GameStorage.Name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<GameDatabase>()));
+        services.AddSingleton<IFeedbackStore, SqlFeedbackStore>();
     }
 }

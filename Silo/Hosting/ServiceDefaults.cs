@@ -14,6 +14,7 @@ public static class ServiceDefaults
     {
         services.AddOptions<GameOptions>().BindConfiguration(GameOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

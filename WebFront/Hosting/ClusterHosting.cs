@@ -1,20 +1,36 @@
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
 using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.WebFront.Hosting;
 
-/// <summary>The front end's way to the grains: a silo in this process (with the models), or an Orleans client.</summary>
+/// <summary>
+/// The front end's way to the grains: a silo in this process (with the models), or an Orleans client of the cluster
+/// (<see cref="ClusterSettings"/>). In a Redis cluster the data-protection keys that sign the sign-in cookie are kept in
+/// Redis too, so a cookie issued by one front end is valid on every other.
+/// </summary>
 public static class ClusterHosting
 {
-    public static WebApplicationBuilder AddGameCluster(this WebApplicationBuilder builder, HostingOptions hosting)
+    public const string DataProtectionApplication = "TextGameGen";
+
+    public static WebApplicationBuilder AddGameCluster(this WebApplicationBuilder builder, HostingOptions hosting, ClusterSettings cluster)
     {
+        ClusterPreflight.Check(cluster, storage: hosting.IsEmbedded);
         if (hosting.IsEmbedded)
         {
             builder.Services.AddTextGameGenInference();
-            builder.UseOrleans(silo => silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort).AddTextGameGenGame());
+            builder.UseOrleans(silo => silo.UseTextGameGenCluster(cluster).AddTextGameGenGame());
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(hosting.GatewayPort));
+            builder.UseOrleansClient(client => client.UseTextGameGenCluster(cluster));
+        }
+        if (cluster.Provider == ClusterProvider.Redis)
+        {
+            var redis = ConnectionMultiplexer.Connect(ClusterHostingExtensions.RedisOptions(cluster.ConnectionString));
+            builder.Services.AddDataProtection()
+                .SetApplicationName(DataProtectionApplication)
+                .PersistKeysToStackExchangeRedis(redis, $"{cluster.ServiceId}:data-protection-keys");
         }
         return builder;
     }

@@ -15,9 +15,10 @@ public static partial class GameServer
     {
         var builder = CreateBuilder(args);
         var hosting = ValidatedOptions.Read<HostingOptions>(builder.Configuration, HostingOptions.Section);
+        var cluster = ValidatedOptions.Read<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
         builder.Services.AddTextGameGenOptions();
         builder.AddGameSecurity();
-        builder.AddGameCluster(hosting);
+        builder.AddGameCluster(hosting, cluster);
         builder.AddGameSignIn(hosting.GmKey, hosting.SignInsPerMinute);
         builder.AddGameHub();
 
@@ -32,7 +33,7 @@ public static partial class GameServer
         app.MapWorlds();
         app.MapGameHub();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
-        LogStart(app, hosting);
+        LogStart(app, hosting, cluster);
         return app;
     }
 
@@ -44,11 +45,16 @@ public static partial class GameServer
         return WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = webRoot });
     }
 
-    private static void LogStart(WebApplication app, HostingOptions hosting)
+    private static void LogStart(WebApplication app, HostingOptions hosting, ClusterSettings cluster)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TextGameGen.WebFront");
         if (hosting.GmKey.Length == 0) LogGeneratedGmKey(logger, app.Services.GetRequiredService<GmKey>().Value);
-        LogMode(logger, hosting.IsEmbedded ? "embedded (silo in this process)" : $"client of the silo gateway on port {hosting.GatewayPort}");
+        LogMode(logger, (hosting.IsEmbedded, cluster.Provider) switch
+        {
+            (true, _) => $"embedded (silo in this process, {cluster.Provider} clustering, state in {cluster.Storage})",
+            (false, ClusterProvider.Localhost) => $"client of the silo gateway on port {cluster.GatewayPort}",
+            (false, _) => $"client of cluster '{cluster.ClusterId}' (membership in Redis)",
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No game-master key configured (TextGameGen:Hosting:GmKey); this run's key is {Key}")]

@@ -12,21 +12,16 @@ public enum HostingMode
     Client,
 }
 
-/// <summary>Configuration section <c>TextGameGen:Hosting</c>: how the front end finds (or hosts) its silo, and who is a GM. Validated at start.</summary>
+/// <summary>
+/// Configuration section <c>TextGameGen:Hosting</c>: whether the front end hosts its silo or is a client of a cluster
+/// (ports and membership: <c>TextGameGen:Cluster</c>), and who is a GM. Validated at start.
+/// </summary>
 public sealed class HostingOptions
 {
     public const string Section = "TextGameGen:Hosting";
 
     /// <summary>Embedded or Client; any other value stops the start.</summary>
     public HostingMode Mode { get; set; } = HostingMode.Embedded;
-
-    /// <summary>Silo-to-silo port of the embedded silo.</summary>
-    [Range(1, 65535)]
-    public int SiloPort { get; set; } = 11111;
-
-    /// <summary>Gateway port: the embedded silo listens on it; in client mode, the silo's gateway to connect to.</summary>
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The game-master key. Empty: a random key is made at start and written to the log.</summary>
     public string GmKey { get; set; } = "";

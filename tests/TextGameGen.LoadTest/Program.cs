@@ -52,7 +52,7 @@ root.SetAction(async (parse, cancel) =>
     {
         var db = Path.Combine(Path.GetTempPath(), $"tgg-load-{Guid.NewGuid():N}.db");
         app = GameServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--TextGameGen:Storage:Database={db}",
-            "--TextGameGen:Hosting:GmKey=load-test", "--TextGameGen:Hosting:SignInsPerMinute=100000", $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}", $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
+            "--TextGameGen:Hosting:GmKey=load-test", "--TextGameGen:Hosting:SignInsPerMinute=100000", $"--TextGameGen:Cluster:SiloPort={FreePort.Next()}", $"--TextGameGen:Cluster:GatewayPort={FreePort.Next()}",
             .. (parse.GetValue(serverArgs) ?? []).Select(a => "--" + a)]);
         await app.StartAsync(cancel);
         server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -36,7 +36,7 @@ public sealed class ClientModeTests
 
         var front = GameServer.Build([
             "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-            "--TextGameGen:Hosting:Mode=client", $"--TextGameGen:Hosting:GatewayPort={gatewayPort}",
+            "--TextGameGen:Hosting:Mode=client", $"--TextGameGen:Cluster:GatewayPort={gatewayPort}",
             $"--TextGameGen:Hosting:GmKey={GameServerFixture.GmKeyValue}", "--TextGameGen:Game:DefaultWorld=default",
         ]);
         await front.StartAsync();

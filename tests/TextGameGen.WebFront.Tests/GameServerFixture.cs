@@ -41,8 +41,8 @@ public abstract class GameServerFixture : IAsyncLifetime
             $"--TextGameGen:Hosting:GmKey={GmKeyValue}",
             // Every test player signs in from this one address; the limit is tested on a server of its own.
             "--TextGameGen:Hosting:SignInsPerMinute=10000",
-            $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}",
-            $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
+            $"--TextGameGen:Cluster:SiloPort={FreePort.Next()}",
+            $"--TextGameGen:Cluster:GatewayPort={FreePort.Next()}",
             $"--TextGameGen:Inference:Generators:default={model}",
             $"--TextGameGen:Game:WorldsRoot={WorldsRoot}",
             "--TextGameGen:Game:DefaultWorld=default",

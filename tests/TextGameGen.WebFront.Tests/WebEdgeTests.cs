@@ -137,7 +137,7 @@ public sealed class GmKeyRotationTests
     {
         var app = GameServer.Build([
             "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--TextGameGen:Storage:Database={db}",
-            $"--TextGameGen:Hosting:GmKey={gmKey}", $"--TextGameGen:Hosting:SiloPort={FreePort.Next()}", $"--TextGameGen:Hosting:GatewayPort={FreePort.Next()}",
+            $"--TextGameGen:Hosting:GmKey={gmKey}", $"--TextGameGen:Cluster:SiloPort={FreePort.Next()}", $"--TextGameGen:Cluster:GatewayPort={FreePort.Next()}",
             $"--TextGameGen:Inference:Generators:default={TestModels.TinyRandom}",
         ]);
         await app.StartAsync();

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace TextGameGen.WebFront.Hosting;
+namespace TextGameGen.Silo.Hosting;
 
 /// <summary>Options read while the host is being built (before validation on start can run), validated the same way.</summary>
 public static class ValidatedOptions
