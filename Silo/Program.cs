@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using TextGameGen.Silo.Generation;
 using TextGameGen.Silo.Hosting;
 
 // A headless silo: the configured cluster (localhost by default; Redis for several machines, TextGameGen:Cluster), the
@@ -8,6 +9,6 @@ using TextGameGen.Silo.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 var cluster = ValidatedOptions.Read<ClusterSettings>(builder.Configuration, ClusterSettings.Section);
 ClusterPreflight.Check(cluster, storage: true);
-builder.Services.AddTextGameGenInference();
+if (ValidatedOptions.Read<InferenceOptions>(builder.Configuration, InferenceOptions.Section).Enabled) builder.Services.AddTextGameGenInference();
 builder.UseOrleans(silo => silo.UseTextGameGenCluster(cluster).AddTextGameGenGame());
 await builder.Build().RunAsync();

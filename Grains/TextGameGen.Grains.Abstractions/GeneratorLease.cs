@@ -6,7 +6,8 @@ namespace TextGameGen.Grains;
 /// A generator held for one passage: which model version will write it, its context length (the passage's prompt is
 /// built to fit it) and the sampler preset the registry has active for it (null: the caller's own settings). The
 /// version stays loaded while a lease on it is open, so a promotion between building the prompt and generating does
-/// not change what writes the passage. Ended by the generation it is used for, or by expiry.
+/// not change what writes the passage. Ended by the generation it is used for, or by expiry. <see cref="Silo"/> names the
+/// silo that holds it (its address, as Orleans writes it): the generation goes there.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.GeneratorLease")]
 public sealed record GeneratorLease(
@@ -15,7 +16,8 @@ public sealed record GeneratorLease(
     [property: Id(2)] string Version,
     [property: Id(3)] int ContextLength,
     [property: Id(4)] SamplerSettings? Preset = null,
-    [property: Id(5)] string? PresetVersion = null)
+    [property: Id(5)] string? PresetVersion = null,
+    [property: Id(6)] string? Silo = null)
 {
     /// <summary>The name that means "the first generator this silo serves".</summary>
     public const string DefaultGenerator = "default";

@@ -1,53 +1,79 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Grains;
 
 namespace TextGameGen.Silo.Generation;
 
 /// <summary>
-/// Leases this silo's generators and forwards generations to their schedulers. One reentrant activation per silo: the
-/// calls that continue a streamed response must reach the activation that holds its enumerator, which several
-/// stateless-worker activations would not guarantee. Forwarding is cheap; the batching happens in the scheduler.
-/// Call it from grains (calls from grains stay on their silo).
+/// The generation entry point on every silo: leases a generator on the silo <see cref="GeneratorRouter"/> chooses (this
+/// one when it can, else a serving silo with free rows, through that silo's <see cref="ISiloGeneratorsGrain"/>) and
+/// streams the passage from where the lease is held. One reentrant activation per silo: the calls that continue a
+/// streamed response must reach the activation that holds its enumerator. A silo that dies mid-passage ends the
+/// passage as failed, with a message saying so, rather than leaving it hanging.
 /// </summary>
 [StatelessWorker(1)]
 [Reentrant]
-public sealed class GenerationGrain(GeneratorCatalog catalog) : Grain, IGenerationGrain
+public sealed class GenerationGrain(GeneratorCatalog catalog, GeneratorRouter router) : Grain, IGenerationGrain
 {
-    public Task<GeneratorLease?> LeaseAsync(string generator, string? samplerPreset = null) => Task.FromResult(catalog.Lease(generator, samplerPreset));
-
-    public Task<IReadOnlyDictionary<string, string>> GetGeneratorsAsync() =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(catalog.All.ToDictionary(g => g.Name, g => g.Version));
-
-    public async IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async Task<GeneratorLease?> LeaseAsync(string generator, string? samplerPreset = null)
     {
-        if (catalog.Redeem(request.Lease) is not { } loaded)
+        foreach (var silo in await router.PlanAsync(generator))
         {
-            yield return GenerationChunk.Ended(GenerationOutcome.Failed,
-                $"The lease on {request.Lease.Generator} {request.Lease.Version} is unknown here or expired; lease the generator again.");
-            yield break;
+            if (silo == router.Local)
+            {
+                if (catalog.Lease(generator, samplerPreset) is { } local) return local with { Silo = silo.ToParsableString() };
+                continue;
+            }
+            try
+            {
+                if (await GrainFactory.GetGrain<ISiloGeneratorsGrain>(silo.ToParsableString()).LeaseAsync(generator, samplerPreset) is { } remote)
+                {
+                    router.NoteLease(silo);
+                    return remote;
+                }
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                router.Forget(silo); // it left, or is leaving: the next one in the plan
+            }
         }
-        if (request.Sampler.Validate() is { } error)
+        return null;
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetGeneratorsAsync() => router.AllGeneratorsAsync();
+
+    public IAsyncEnumerable<GenerationChunk> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default) =>
+        request.Lease.Silo is { } held && held != router.Local.ToParsableString()
+            ? RemoteAsync(held, request, cancellationToken)
+            : LocalGeneration.StreamAsync(catalog, request, cancellationToken);
+
+    private async IAsyncEnumerable<GenerationChunk> RemoteAsync(string silo, GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stream = GrainFactory.GetGrain<ISiloGeneratorsGrain>(silo).GenerateAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
         {
-            yield return GenerationChunk.Ended(GenerationOutcome.Failed, error);
-            yield break;
+            while (true)
+            {
+                GenerationChunk chunk;
+                try
+                {
+                    if (!await stream.MoveNextAsync()) yield break;
+                    chunk = stream.Current;
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    router.Forget(SiloAddress.FromParsableString(silo));
+                    chunk = GenerationChunk.Ended(GenerationOutcome.Failed, $"The server writing this passage went away ({ex.GetType().Name}); type retry to have it written again.");
+                }
+                yield return chunk;
+                if (chunk.IsFinal) yield break;
+            }
         }
-        // Pieces that arrive within the stream interval are joined, so a passage crosses grain boundaries as a few
-        // messages a second rather than one per token. (Nothing else joins them.)
-        var interval = request.StreamInterval ?? TimeSpan.Zero;
-        var pending = new StringBuilder();
-        long lastSent = 0;
-        await foreach (var e in loaded.Scheduler.GenerateAsync(request.Prompt, request.Sampler, request.Priority, request.Deadline, cancellationToken))
+        finally
         {
-            pending.Append(e.Text);
-            if (!e.IsFinal && (pending.Length == 0 || (interval > TimeSpan.Zero && lastSent != 0 && Stopwatch.GetElapsedTime(lastSent) < interval))) continue;
-            lastSent = Stopwatch.GetTimestamp();
-            var text = pending.ToString();
-            pending.Clear();
-            yield return new GenerationChunk(text, e.TokenCount, e.Outcome, e.Finish, e.Error);
+            await stream.DisposeAsync().AsTask().ContinueWith(_ => { }, TaskScheduler.Default); // a dead silo's stream may fail to close
         }
     }
 }

@@ -10,6 +10,12 @@ public sealed class InferenceOptions : IValidatableObject
     public const string Section = "TextGameGen:Inference";
 
     /// <summary>
+    /// Whether this silo serves models. False: a game-only silo (players, rooms, worlds), which sends every passage to a
+    /// silo that serves its generator. Read by the headless silo; the embedded game always serves.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
     /// Generator name to model directory. Empty (and no <see cref="RegistryRoot"/>): the production versions of the
     /// registry in <c>models/</c> when it has any (the bundled model), else a "default" generator from <see cref="DefaultModelPath"/>.
     /// </summary>

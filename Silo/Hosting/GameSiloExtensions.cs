@@ -1,14 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using StackExchange.Redis;
 using TextGameGen.Grains.Game;
 using TextGameGen.Grains.Game.World;
+using TextGameGen.Silo.Generation;
 using TextGameGen.Storage;
 
 namespace TextGameGen.Silo.Hosting;
 
-/// <summary>The game's grains' needs on a silo: their options, the grain storage and the feedback store, in the configured store.</summary>
+/// <summary>
+/// The game's grains' needs on a silo: their options, the grain storage and the feedback store in the configured store,
+/// and the routing of passages to the silos that serve their generators.
+/// </summary>
 public static class GameSiloExtensions
 {
     public static ISiloBuilder AddTextGameGenGame(this ISiloBuilder silo)
@@ -36,6 +41,18 @@ public static class GameSiloExtensions
                 break;
         }
         silo.Services.AddSingleton(sp => new WorldFiles(sp.GetRequiredService<IOptions<GameOptions>>().Value.WorldsRoot));
+        return silo.AddTextGameGenGenerationRouting();
+    }
+
+    /// <summary>
+    /// Generation routing, on every silo: a game-only silo (no AddTextGameGenInference) has an empty catalog and sends
+    /// every passage to a silo that serves its generator.
+    /// </summary>
+    public static ISiloBuilder AddTextGameGenGenerationRouting(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton<GeneratorCatalog>();
+        silo.Services.TryAddSingleton<GeneratorRouter>();
+        silo.Services.AddPlacementDirector<OnNamedSiloPlacement, OnNamedSiloPlacementDirector>();
         return silo;
     }
 

@@ -19,6 +19,7 @@ public static partial class InferenceHostingExtensions
         services.AddSingleton<GeneratorCatalog>();
         services.AddSingleton<GeneratorHost>();
         services.AddHostedService<GeneratorLoader>();
+        services.AddHostedService<GeneratorLoadReporter>();
         return services;
     }
 

@@ -55,7 +55,7 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     public async Task<TurnAck> Act(string turnId, string command)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var ack = await Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"));
+        var ack = await Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"), relay.Observer);
         metrics.AckDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds, new KeyValuePair<string, object?>("accepted", ack.Accepted));
         return ack;
     }

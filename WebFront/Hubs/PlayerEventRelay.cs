@@ -6,13 +6,14 @@ namespace TextGameGen.WebFront.Hubs;
 /// <summary>
 /// This front end's observer of the players connected to it: subscribes to a player's grain while the player has a
 /// connection here, and forwards each event to that player's browsers (every connection of the user) in order.
-/// Subscriptions are renewed every minute, because a grain forgets observers it has not heard from.
+/// Subscriptions are renewed every 15 seconds (a grain forgets observers it has not heard from, and a grain that moved
+/// to another silo after a failure has none), and with every turn the player sends.
 /// </summary>
 public sealed partial class PlayerEventRelay(IGrainFactory grains, IHubContext<GameHub> hub, ILogger<PlayerEventRelay> logger)
     : IPlayerObserver, IHostedService
 {
     public const string ClientMethod = "event";
-    private static readonly TimeSpan Renewal = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private IPlayerObserver? _self;
@@ -20,6 +21,9 @@ public sealed partial class PlayerEventRelay(IGrainFactory grains, IHubContext<G
     private Task? _renewals;
 
     private IPlayerObserver Self => _self ??= grains.CreateObjectReference<IPlayerObserver>(this);
+
+    /// <summary>This front end's observer reference, passed with every turn so a player grain that moved re-subscribes it.</summary>
+    public IPlayerObserver Observer => Self;
 
     public async Task ConnectAsync(string playerId, string connectionId)
     {

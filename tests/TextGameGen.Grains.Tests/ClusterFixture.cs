@@ -8,6 +8,7 @@ using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Silo.Generation;
+using TextGameGen.Silo.Hosting;
 
 namespace TextGameGen.Grains.Tests;
 
@@ -54,6 +55,7 @@ public static class TestGenerators
                 catalog.Set("alpha", scheduler, "alpha-v1");
                 return catalog;
             });
+            siloBuilder.AddTextGameGenGenerationRouting();
         }
     }
 }

@@ -30,7 +30,7 @@ public sealed class ClientModeTests
             ["Logging:LogLevel:Default"] = "Warning",
         });
         siloBuilder.Services.AddTextGameGenInference();
-        siloBuilder.UseOrleans(silo => silo.UseLocalhostClustering(siloPort, gatewayPort).AddTextGameGenGame());
+        siloBuilder.UseOrleans(silo => silo.UseTextGameGenCluster(new ClusterSettings { SiloPort = siloPort, GatewayPort = gatewayPort }).AddTextGameGenGame());
         using var siloHost = siloBuilder.Build();
         await siloHost.StartAsync();
 

@@ -27,7 +27,11 @@ public interface IPlayerGrain : IGrainWithStringKey
     /// Validates, stores and acknowledges a command; its passage is then written in the background and pushed to
     /// subscribed observers. The same <paramref name="clientTurnId"/> twice is applied once.
     /// </summary>
-    [Alias("Submit")] Task<TurnAck> SubmitAsync(string clientTurnId, string command);
+    /// <summary>
+    /// A turn. <paramref name="observer"/>, when given, is (re)subscribed first: a front end passes its own with every
+    /// turn, so events reach it again at once after the grain moved to another silo (a silo died) and lost its observers.
+    /// </summary>
+    [Alias("Submit")] Task<TurnAck> SubmitAsync(string clientTurnId, string command, IPlayerObserver? observer = null);
 
     /// <summary>Receives this player's events until unsubscribed or expired (re-subscribe every minute).</summary>
     [Alias("Subscribe")] Task SubscribeAsync(IPlayerObserver observer);

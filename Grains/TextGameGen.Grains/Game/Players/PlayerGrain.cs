@@ -120,8 +120,9 @@ public sealed partial class PlayerGrain(
 
     // ---- turns ----
 
-    public async Task<TurnAck> SubmitAsync(string clientTurnId, string command)
+    public async Task<TurnAck> SubmitAsync(string clientTurnId, string command, IPlayerObserver? observer = null)
     {
+        if (observer is not null) _observers.Subscribe(observer, observer);
         if (!s_turnId.IsMatch(clientTurnId)) return TurnAck.Refused(clientTurnId, "A turn id is 1 to 64 letters, digits, '-' or '_'.");
         if (S.Removed) return TurnAck.Refused(clientTurnId, $"You can no longer play in this world: {S.RemovedReason}.");
         if (S.WorldId.Length == 0) return TurnAck.Refused(clientTurnId, "Join a world first.");

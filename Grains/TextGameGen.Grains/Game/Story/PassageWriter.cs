@@ -183,6 +183,11 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
         {
             last = GenerationChunk.Ended(GenerationOutcome.Cancelled, "Stopped.");
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The generation's silo died, or the call timed out: the passage ends, visibly, and can be retried.
+            last = GenerationChunk.Ended(GenerationOutcome.Failed, $"The storyteller could not finish this passage ({ex.GetType().Name}); type retry.");
+        }
         return (text.ToString(), tokens, last);
     }
 

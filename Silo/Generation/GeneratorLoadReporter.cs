@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace TextGameGen.Silo.Generation;
+
+/// <summary>Tells the generator directory, every second, which generators this silo serves and how many batch rows each has free.</summary>
+public sealed partial class GeneratorLoadReporter(GeneratorCatalog catalog, ILocalSiloDetails silo, IGrainFactory grains, ILogger<GeneratorLoadReporter> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        bool failing = false;
+        do
+        {
+            var generators = catalog.All;
+            if (generators.Count == 0) continue;
+            try
+            {
+                await grains.GetGrain<IGeneratorDirectoryGrain>(0).ReportAsync(new SiloGenerators(silo.SiloAddress,
+                    [.. generators.Select(g => new GeneratorLoad(g.Name, g.Version, LocalGeneration.FreeRows(g), g.Scheduler.Counts.Waiting))], DateTime.UtcNow));
+                failing = false;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The silo is still starting, or the directory's silo just died: the next report goes through.
+                if (!failing) LogReportFailed(logger, ex.Message);
+                failing = true;
+            }
+        }
+        while (await NextAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> NextAsync(PeriodicTimer timer, CancellationToken stop)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not report this silo's generators yet: {Message}")]
+    private static partial void LogReportFailed(ILogger logger, string message);
+}
