@@ -64,7 +64,7 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
         return metadata;
     }
 
-    /// <summary>Applies one update; returns the gradient norm before clipping.</summary>
+    /// <summary>Applies one update; returns the gradient norm before clipping. A gradient that is not finite is refused before anything changes.</summary>
     public double Update()
     {
         var chunks = _chunks ??= Chunks();
@@ -76,6 +76,7 @@ public sealed class AdamW(TrainingModel model, TrainingSettings settings)
             sums[c] = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(g);
         });
         double norm = Math.Sqrt(sums.Sum());
+        if (!double.IsFinite(norm)) throw new InvalidDataException($"The gradient norm is {norm} at step {_step + 1}; no update was applied.");
         float clip = norm > settings.GradientClip ? (float)(settings.GradientClip / norm) : 1f;
         float lr = settings.LearningRateAt(_step);
         _step++;

@@ -49,7 +49,7 @@ internal static class Attention
             var row = p.AsSpan(r * t, t);
             var seen = row[..(i + 1)];
             TensorPrimitives.Multiply(seen, scale, seen);
-            TensorPrimitives.SoftMax(seen, seen);
+            Kernels.StableSoftmax(seen);
             row[(i + 1)..].Clear();
         });
         MatMuls.Shared.Batched(scratch, p, saved.V, bh, t, d, t);

@@ -46,6 +46,16 @@ internal static class Kernels
         MatMuls.Shared.Gemm(dwte, dlogits, input, vocab, c, n, transA: true, accumulate: true);
     }
 
+    /// <summary>
+    /// Softmax in place, the row's maximum subtracted first: TensorPrimitives.SoftMax exponentiates the raw values, and a
+    /// logit above about 88 overflows float's exp to infinity, which turns the row into NaN (a run once died so at step 684).
+    /// </summary>
+    public static void StableSoftmax(Span<float> row)
+    {
+        TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+        TensorPrimitives.SoftMax(row, row);
+    }
+
     /// <summary>Softmax of each row of logits in place; returns each row's cross-entropy against its target.</summary>
     public static double[] SoftmaxCrossEntropy(float[] logits, int[] targets, int n, int vocab)
     {
@@ -53,7 +63,7 @@ internal static class Kernels
         Parallel.For(0, n, i =>
         {
             var row = logits.AsSpan((int)((long)i * vocab), vocab);
-            TensorPrimitives.SoftMax(row, row);
+            StableSoftmax(row);
             losses[i] = -Math.Log(Math.Max(row[targets[i]], 1e-30f));
         });
         return losses;

@@ -32,6 +32,7 @@ public sealed class TrainingRun
     private readonly AdamW _optimizer;
     private readonly TokenBatches _train;
     private readonly TokenBatches _dev;
+    private int _checkpointedStep;
 
     private TrainingRun(string folder, TrainingPlan plan, Gpt2Weights weights)
     {
@@ -79,6 +80,7 @@ public sealed class TrainingRun
         var run = new TrainingRun(folder, plan, weights);
         var state = run._optimizer.Load(optimizer);
         run._train.Position = int.Parse(state["data_position"], CultureInfo.InvariantCulture);
+        run._checkpointedStep = run.Step;
         return run;
     }
 
@@ -112,6 +114,8 @@ public sealed class TrainingRun
             var (x, y) = _train.Next(Plan.Batch, Plan.Sequence);
             _model.ZeroGradients();
             double loss = _model.Forward(x, y, Plan.Batch, Plan.Sequence);
+            if (!double.IsFinite(loss))
+                throw new InvalidDataException($"The training loss is {loss} at step {step}: the run stops here, its last checkpoint (step {_checkpointedStep}) kept as it was.");
             _model.Backward();
             _optimizer.Update();
             lossSum += loss;
@@ -152,6 +156,7 @@ public sealed class TrainingRun
             new Dictionary<string, string> { ["steps"] = Step.ToString(CultureInfo.InvariantCulture) });
         _optimizer.Save(Path.Combine(Folder, AdamW.StateFile),
             new Dictionary<string, string> { ["data_position"] = _train.Position.ToString(CultureInfo.InvariantCulture) });
+        _checkpointedStep = Step;
     }
 
     private void AppendCurve(int step, double trainLoss, double devLoss, double seconds)

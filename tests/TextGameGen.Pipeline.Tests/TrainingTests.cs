@@ -37,6 +37,42 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void LogitsFarAboveWhatExpCanHoldStillGiveTheReferenceLossAndFiniteGradients()
+    {
+        // Weights (layer norm gains too) scaled so the LM head's logits and the attention scores pass 88, where float's exp overflows.
+        var weights = Gpt2Weights.CreateRandom(Little, seed: 3);
+        foreach (var tensor in weights.Tensors)
+            for (int i = 0; i < tensor.Data.Length; i++) tensor.Data[i] *= tensor.Name.Contains("ln_") ? 20 : 40;
+        var model = new TrainingModel(weights);
+        var (inputs, targets) = Batch(1, b: 1, t: 8);
+        model.ZeroGradients();
+        double loss = model.Forward(inputs, targets, 1, 8);
+        model.Backward();
+
+        var logits = new ReferenceGpt2(weights).Forward(inputs);
+        Assert.True(logits.Max() > 100, $"the test needs logits above exp's range; the largest is {logits.Max()}");
+        double expected = 0;
+        for (int i = 0; i < 8; i++) expected += Math.Min(-PerplexityEvaluator.LogSoftmaxAt(logits.AsSpan(i * 40, 40), targets[i]), -Math.Log(1e-30f));
+        Assert.True(double.IsFinite(loss));
+        Assert.Equal(expected / 8, loss, 2); // each token's loss is capped at -log(1e-30), as the trainer does
+        Assert.All(model.Gradients.Values, g => Assert.True(g.All(float.IsFinite)));
+    }
+
+    [Fact]
+    public void ANonFiniteGradientIsRefusedBeforeAnyWeightChanges()
+    {
+        var model = new TrainingModel(Gpt2Weights.CreateRandom(Little, seed: 3));
+        var before = model.ToWeights();
+        var optimizer = new AdamW(model, new TrainingSettings { LearningRate = 1e-3f, TotalSteps = 10, WarmupSteps = 1 });
+        model.ZeroGradients();
+        model.Gradients.First().Value[0] = float.NaN;
+
+        Assert.Throws<InvalidDataException>(() => optimizer.Update());
+        Assert.Equal(0, optimizer.Step);
+        Assert.All(model.ToWeights().Tensors.Zip(before.Tensors), p => Assert.Equal(p.Second.Data, p.First.Data));
+    }
+
+    [Fact]
     public void EveryLayersGradientMatchesFiniteDifferences()
     {
         // Larger weights than GPT-2's init so every layer's gradient is well above float32 noise.
