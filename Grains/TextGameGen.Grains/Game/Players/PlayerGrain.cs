@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Orleans.Utilities;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
@@ -145,11 +146,14 @@ public sealed partial class PlayerGrain(
         {
             await SaveAsync();
         }
-        catch
+        catch (Exception ex)
         {
+            // Not stored, so not acknowledged: everything the turn did is undone and the player is told to try again.
             S.Turns.Remove(turn);
             await context.RollbackAsync();
-            throw;
+            LogTurnNotStored(logger, PlayerId, clientTurnId, ex.Message);
+            if (ex is InconsistentStateException) DeactivateOnIdle(); // another activation wrote meanwhile: reload from storage
+            return TurnAck.Refused(clientTurnId, "The game could not store your turn just now, so nothing happened; try again in a moment.");
         }
         context.Commit();
         if (turn.Status == PassageStatus.Pending) _writer.Kick();
@@ -277,6 +281,11 @@ public sealed partial class PlayerGrain(
 
     /// <summary>Queues an event for every subscribed front end; they receive this player's events in order.</summary>
     public void Notify(PlayerEvent e) => _toFrontEnds.Enqueue(() => _observers.Notify(o => o.OnEventAsync(e)));
+
+    public void Reload() => DeactivateOnIdle();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: turn {Turn} not stored, refused: {Message}")]
+    private static partial void LogTurnNotStored(ILogger logger, string player, string turn, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: could not notify a front end: {Message}")]
     private static partial void LogNotifyFailed(ILogger logger, string player, string message);

@@ -20,6 +20,9 @@ public interface IPassageHost
 
     /// <summary>Queues an event for the player's front ends (delivered in order).</summary>
     void Notify(PlayerEvent e);
+
+    /// <summary>Drops this activation so the next call reads the player from storage again.</summary>
+    void Reload();
 }
 
 /// <summary>
@@ -78,16 +81,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             {
                 _writing = null;
             }
-            try
-            {
-                await host.SaveAsync();
-            }
-            catch (Exception ex)
-            {
-                LogPassageFailed(logger, host.PlayerId, turn.Id, "not stored: " + ex.Message);
-                await Task.Delay(StoreRetryDelay);
-                continue;
-            }
+            if (!await StoreAsync(turn)) return;
             host.Notify(new PlayerEvent(PlayerEventKind.PassageEnd, host.PlayerId, turn.Id, turn.Text, Turn: turn.Clone()));
         }
     }
@@ -157,6 +151,34 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             turn.Status = PassageStatus.Complete;
             if (turn.Kind == TurnKind.Quests && passage.Length > 0) host.State.Quests.Add(passage);
             return;
+        }
+    }
+
+    /// <summary>
+    /// Stores the finished turn, trying again every second while storage is unavailable, so its end is sent once it is
+    /// stored. False when another activation has written the player meanwhile (the grain then reloads, and a passage
+    /// not stored there is written again).
+    /// </summary>
+    private async Task<bool> StoreAsync(StoryTurn turn)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await host.SaveAsync();
+                return true;
+            }
+            catch (Orleans.Storage.InconsistentStateException ex)
+            {
+                LogPassageFailed(logger, host.PlayerId, turn.Id, "not stored (the player was written elsewhere): " + ex.Message);
+                host.Reload();
+                return false;
+            }
+            catch (Exception ex)
+            {
+                if (attempt == 1 || attempt % 30 == 0) LogPassageFailed(logger, host.PlayerId, turn.Id, $"not stored yet (attempt {attempt}): {ex.Message}");
+                await Task.Delay(StoreRetryDelay);
+            }
         }
     }
 
