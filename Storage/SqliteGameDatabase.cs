@@ -4,9 +4,9 @@ using Microsoft.Data.Sqlite;
 namespace TextGameGen.Storage;
 
 /// <summary>
-/// The game's database in a SQLite file (the embedded default). Write-ahead logging with synchronous=NORMAL: a
-/// committed write survives a crash of the process (what an acknowledgement promises); each connection waits up to
-/// five seconds for a lock instead of failing.
+/// The game's database in a SQLite file (the embedded default). Write-ahead logging with synchronous=FULL: the log is
+/// flushed to disk before a commit returns, so an acknowledged turn survives a power cut, not only a crash of the
+/// process (NORMAL would risk the last commits on power loss); each connection waits up to five seconds for a lock.
 /// </summary>
 public sealed class SqliteGameDatabase : GameDatabase
 {
@@ -33,7 +33,7 @@ public sealed class SqliteGameDatabase : GameDatabase
         _ = _schema.Value;
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = Command(connection, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+        await using var pragma = Command(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }

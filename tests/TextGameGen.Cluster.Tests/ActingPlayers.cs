@@ -16,6 +16,8 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
     public ConcurrentDictionary<string, ConcurrentBag<string>> Acknowledged { get; } = new();
     private readonly ConcurrentDictionary<string, ConcurrentBag<DateTime>> _ackTimes = new();
     public long Failures;
+    /// <summary>Turns refused because they could not be stored (during a storage outage), with the message given.</summary>
+    public ConcurrentBag<string> NotStored { get; } = [];
     public long Sent;
 
     public IEnumerable<string> Ids => Enumerable.Range(0, count).Select(i => $"{prefix}-{i}");
@@ -54,7 +56,7 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
                 _ackTimes.GetOrAdd(playerId, _ => []).Add(DateTime.UtcNow);
                 return true;
             }
-            if (ack.Error?.Contains("could not store", StringComparison.Ordinal) != true && !IsGameRefusal(ack.Error)) Interlocked.Increment(ref Failures);
+            if (ack.Error?.Contains("could not store", StringComparison.Ordinal) == true) NotStored.Add(ack.Error);
             return IsGameRefusal(ack.Error); // "there is no bucket here" is an answer, not a failure
         }
         catch (Exception)
@@ -99,9 +101,13 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
         }, limit, "every passage to end");
     }
 
-    /// <summary>Each acknowledged turn id, and how many times it appears in the player's story as read back now.</summary>
+    /// <summary>
+    /// Each acknowledged turn id, and how many times it appears in the player's story as read back from storage: every
+    /// idle activation is collected first, so the views come from freshly read state, not from memory.
+    /// </summary>
     public async Task<(int Acked, int Missing, int Doubled)> ReadBackAsync()
     {
+        await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         int acked = 0, missing = 0, doubled = 0;
         foreach (var id in Ids)
         {

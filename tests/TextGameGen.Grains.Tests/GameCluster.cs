@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using TextGameGen.Grains.Game;
+using TextGameGen.Storage;
 using Orleans.TestingHost;
 using TextGameGen.Silo.Hosting;
 
@@ -23,6 +27,17 @@ public sealed class GameCluster : IAsyncDisposable
     public string DatabasePath { get; }
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>A player's state as stored in the database file (JSON), read directly, not through the grain.</summary>
+    public static async Task<string> StoredStateOf(string databasePath, string playerId)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath}");
+        await db.OpenAsync();
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT data FROM grain_state WHERE grain_id LIKE $id AND state_name = 'player'";
+        cmd.Parameters.AddWithValue("$id", $"%/{playerId}");
+        return (string?)await cmd.ExecuteScalarAsync() ?? "";
+    }
+
     public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "tgg-tests", $"game-{Guid.NewGuid():N}.db");
 
     /// <summary>World files every game cluster reads: "tale", written by the "alpha" generator.</summary>
@@ -45,7 +60,10 @@ public sealed class GameCluster : IAsyncDisposable
         return folder;
     }
 
-    public static async Task<GameCluster> StartAsync(string? databasePath = null)
+    /// <summary>The storage with injected write failures, when the cluster was started with <c>faultyStorage</c>.</summary>
+    public FaultyGrainStorage Faults => (FaultyGrainStorage)Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(GameStorage.Name);
+
+    public static async Task<GameCluster> StartAsync(string? databasePath = null, bool faultyStorage = false)
     {
         databasePath ??= NewDatabasePath();
         var (schedulerId, _) = TestGenerators.Create();
@@ -57,6 +75,7 @@ public sealed class GameCluster : IAsyncDisposable
             [TestGenerators.IdKey] = schedulerId,
             ["TextGameGen:Game:WorldsRoot"] = WorldsRoot,
             ["TextGameGen:Game:DefaultWorld"] = "default",
+            [FaultyKey] = faultyStorage ? "true" : "false",
         }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddSiloBuilderConfigurator<TestGenerators.SiloConfigurator>();
@@ -72,8 +91,15 @@ public sealed class GameCluster : IAsyncDisposable
         await TestGenerators.ReleaseAsync(_schedulerId);
     }
 
+    private const string FaultyKey = "Test:FaultyStorage";
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddTextGameGenGame();
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddTextGameGenGame();
+            if (siloBuilder.Configuration[FaultyKey] == "true")
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(GameStorage.Name, (sp, _) => new FaultyGrainStorage(new SqlGrainStorage(sp.GetRequiredService<GameDatabase>())));
+        }
     }
 }

@@ -257,13 +257,5 @@ public sealed class GameGrainTests : IAsyncLifetime
         }
     }
 
-    private async Task<string> StoredStateOf(string playerId)
-    {
-        await using var db = new SqliteConnection($"Data Source={_game.DatabasePath}");
-        await db.OpenAsync();
-        await using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT data FROM grain_state WHERE grain_id LIKE $id AND state_name = 'player'";
-        cmd.Parameters.AddWithValue("$id", $"%/{playerId}");
-        return (string?)await cmd.ExecuteScalarAsync() ?? "";
-    }
+    private Task<string> StoredStateOf(string playerId) => GameCluster.StoredStateOf(_game.DatabasePath, playerId);
 }
