@@ -16,3 +16,4 @@ public sealed class ProbeTests(StoreServers servers) : IClassFixture<StoreServer
         Assert.Equal(3, cluster.Cluster.GetActiveSilos().Count());
     }
 }
+

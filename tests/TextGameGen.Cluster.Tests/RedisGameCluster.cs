@@ -12,7 +12,7 @@ namespace TextGameGen.Cluster.Tests;
 /// Several silos in one test cluster (Orleans' TestCluster) with membership in a real Redis and the game's state in
 /// Redis or PostgreSQL, membership probes shortened as Orleans' own fault tests do, so a killed silo is declared dead
 /// within seconds. Every silo serves the tiny model unless <c>modelSilos</c> names which do (by TestCluster's names:
-/// Primary, Secondary_1, ...).
+/// Secondary_0, Secondary_1, ...; with membership outside the test cluster there is no primary).
 /// </summary>
 public sealed class RedisGameCluster : IAsyncDisposable
 {
@@ -69,7 +69,7 @@ public sealed class RedisGameCluster : IAsyncDisposable
             });
             silo.AddTextGameGenGame();
             var models = silo.Configuration[ModelSilosKey] ?? "*";
-            var name = silo.Configuration["SiloName"] ?? "";
+            var name = silo.Configuration["Orleans:Name"] ?? ""; // the test cluster names each silo there
             if (models == "*" || models.Split(',').Contains(name)) silo.Services.AddTextGameGenInference();
         }
     }
