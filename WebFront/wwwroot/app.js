@@ -4,7 +4,8 @@
 
 let connection = null;
 let me = null;
-const pending = new Map(); // turnId -> command, sent but not yet acknowledged (resent after a reconnect)
+let signingOut = false;
+const pending = new Map(); // turnId -> { command, resent }: sent but not yet acknowledged (resent once after a reconnect)
 
 // ---------- sign-in ----------
 
@@ -53,6 +54,7 @@ $("signin-form").addEventListener("submit", async (ev) => {
 
 $("signout").addEventListener("click", async () => {
   await fetch("/api/signout", { method: "POST", credentials: "same-origin" });
+  signingOut = true;
   if (connection) await connection.stop();
   location.reload();
 });
@@ -69,15 +71,34 @@ async function startGame() {
 
   connection = new signalR.HubConnectionBuilder()
     .withUrl("/hub")
-    .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 10000, 30000])
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => retryDelay(ctx.previousRetryCount) })
     .build();
   connection.on("event", onEvent);
-  connection.onreconnecting(() => setStatus(false, "reconnecting"));
+  connection.onreconnecting(() => setStatus(false, "reconnecting…"));
   connection.onreconnected(async () => { await join(); await resendPending(); });
-  connection.onclose(() => setStatus(false, "offline"));
-  await connection.start();
-  await join();
+  // The automatic reconnect never gives up, but a connection closed another way (the server refused it) starts over.
+  connection.onclose(() => { if (signingOut) return; setStatus(false, "reconnecting…"); startConnection(); });
+  await startConnection();
   if (me.isGm) await fillWorldPanel();
+}
+
+// Backoff with jitter, capped at 15 s, forever: a front end that restarts is found again whenever it is back.
+function retryDelay(attempt) {
+  return Math.min(15000, 500 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() / 2);
+}
+
+async function startConnection() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.start();
+      await join();
+      await resendPending();
+      return;
+    } catch (err) {
+      setStatus(false, "reconnecting…");
+      await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt)));
+    }
+  }
 }
 
 function setStatus(online, text) {
@@ -100,8 +121,14 @@ async function refreshView() {
   renderView(await connection.invoke("View"), false);
 }
 
+// Turns typed while offline, or whose answer was lost with the connection, are sent again once, with the same turn
+// id: the server applies a turn id at most once.
 async function resendPending() {
-  for (const [turnId, command] of pending) await send(turnId, command);
+  for (const [turnId, turn] of pending) {
+    if (turn.resent) { pending.delete(turnId); $("command-error").textContent = `Not sent: ${turn.command}`; continue; }
+    turn.resent = true;
+    await send(turnId, turn.command);
+  }
 }
 
 // ---------- acting ----------
@@ -115,7 +142,8 @@ function newTurnId() {
 async function act(command) {
   $("command-error").textContent = "";
   const turnId = newTurnId();
-  pending.set(turnId, command);
+  pending.set(turnId, { command, resent: false });
+  if (connection.state !== signalR.HubConnectionState.Connected) return; // sent when the connection is back
   await send(turnId, command);
 }
 

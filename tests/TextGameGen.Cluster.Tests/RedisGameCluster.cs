@@ -21,12 +21,15 @@ public sealed class RedisGameCluster : IAsyncDisposable
     private RedisGameCluster(TestCluster cluster) => Cluster = cluster;
 
     public TestCluster Cluster { get; }
+    public string ClusterId => Cluster.Options.ClusterId;
+    public string ServiceId => Cluster.Options.ServiceId;
     public IGrainFactory Grains => Cluster.Client;
 
     public static async Task<RedisGameCluster> StartAsync(RedisServer redis, StateStore storage, string? postgres = null, short silos = 3, string modelSilos = "*")
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket; // real sockets, so front end processes can connect
         builder.Options.BaseSiloPort = FreePort.Next();
         builder.Options.BaseGatewayPort = FreePort.Next();
         builder.Options.ClusterId = "c" + Guid.NewGuid().ToString("N")[..8];
