@@ -11,4 +11,6 @@ public enum GenerationOutcome
     /// <summary>The request's deadline passed, waiting or running.</summary>
     TimedOut,
     Failed,
+    /// <summary>The server writing it went away (its silo died or left) before the end; it can be written again elsewhere.</summary>
+    Lost,
 }

@@ -65,7 +65,7 @@ public sealed class GenerationGrain(GeneratorCatalog catalog, GeneratorRouter ro
                 catch (Exception ex) when (ex is OrleansException or TimeoutException)
                 {
                     router.Forget(SiloAddress.FromParsableString(silo));
-                    chunk = GenerationChunk.Ended(GenerationOutcome.Failed, $"The server writing this passage went away ({ex.GetType().Name}); type retry to have it written again.");
+                    chunk = GenerationChunk.Ended(GenerationOutcome.Lost, $"The server writing this passage went away ({ex.GetType().Name}); type retry to have it written again.");
                 }
                 yield return chunk;
                 if (chunk.IsFinal) yield break;

@@ -8,13 +8,15 @@ namespace TextGameGen.Silo.Generation;
 /// most first, from the directory's reports (read at most once a second), counting the leases handed out since the
 /// last read so that a burst spreads over the silos instead of all going to the one that looked emptiest; this silo,
 /// if it serves the generator, before silos with no free row either. Silos that membership no longer lists as active
-/// are left out.
+/// are left out, and so is a silo a call to which failed, until it reports again after the failure (a crashed silo
+/// stays "active" in membership until the others have voted it dead, several seconds later).
 /// </summary>
 public sealed class GeneratorRouter(GeneratorCatalog catalog, ILocalSiloDetails local, IClusterMembershipService membership, IGrainFactory grains)
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private readonly Dictionary<SiloAddress, int> _handedOut = [];
+    private readonly Dictionary<SiloAddress, DateTime> _failedUtc = [];
     private IReadOnlyList<SiloGenerators> _reports = [];
     private DateTime _readUtc = DateTime.MinValue;
 
@@ -39,10 +41,14 @@ public sealed class GeneratorRouter(GeneratorCatalog catalog, ILocalSiloDetails 
         lock (_gate) _handedOut[silo] = _handedOut.GetValueOrDefault(silo) + 1;
     }
 
-    /// <summary>Leaves a silo out until its next report (a call to it failed).</summary>
+    /// <summary>Leaves a silo out until it reports again after now (a call to it failed).</summary>
     public void Forget(SiloAddress silo)
     {
-        lock (_gate) _reports = [.. _reports.Where(r => r.Silo != silo)];
+        lock (_gate)
+        {
+            _failedUtc[silo] = DateTime.UtcNow;
+            _reports = [.. _reports.Where(r => r.Silo != silo)];
+        }
     }
 
     /// <summary>Every generator any active silo serves, with its version (this silo's own first).</summary>
@@ -79,7 +85,9 @@ public sealed class GeneratorRouter(GeneratorCatalog catalog, ILocalSiloDetails 
                 var reports = await grains.GetGrain<IGeneratorDirectoryGrain>(0).GetAsync();
                 lock (_gate)
                 {
-                    _reports = reports;
+                    foreach (var r in reports)
+                        if (_failedUtc.TryGetValue(r.Silo, out var failed) && r.ReportedUtc > failed) _failedUtc.Remove(r.Silo);
+                    _reports = [.. reports.Where(r => !_failedUtc.ContainsKey(r.Silo))];
                     _handedOut.Clear();
                     _readUtc = DateTime.UtcNow;
                 }
@@ -91,6 +99,10 @@ public sealed class GeneratorRouter(GeneratorCatalog catalog, ILocalSiloDetails 
             }
         }
         var snapshot = membership.CurrentSnapshot;
-        lock (_gate) return [.. _reports.Where(r => snapshot.GetSiloStatus(r.Silo) == SiloStatus.Active)];
+        lock (_gate)
+        {
+            foreach (var gone in _failedUtc.Keys.Where(s => snapshot.GetSiloStatus(s) == SiloStatus.Dead).ToList()) _failedUtc.Remove(gone);
+            return [.. _reports.Where(r => snapshot.GetSiloStatus(r.Silo) == SiloStatus.Active)];
+        }
     }
 }

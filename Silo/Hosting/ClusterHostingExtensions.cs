@@ -19,6 +19,11 @@ public static class ClusterHostingExtensions
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
         silo.ConfigureEndpoints(AdvertisedAddress(cluster), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         return silo;
     }
@@ -33,6 +38,13 @@ public static class ClusterHostingExtensions
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        // A front end learns that a silo's gateway is gone from the membership table; Orleans reads it every minute
+        // by default, and until then calls routed through the dead gateway fail.
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
+        // A call in flight through a gateway that dies gets no answer and fails only when it times out: the front end's
+        // calls are short (a turn is stored in milliseconds), so 10 s rather than Orleans' 30 s; the hub sends a
+        // turn that timed out again under the same id, which is applied once.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         return client;
     }
 

@@ -66,6 +66,22 @@ public sealed class ClusterSettings : IValidatableObject
     /// <summary>The Redis connection string grain state uses when <see cref="Storage"/> is Redis.</summary>
     public string RedisStorageConnectionString => StorageConnectionString.Length > 0 ? StorageConnectionString : ConnectionString;
 
+    /// <summary>
+    /// How long a silo waits for another's answer to a liveness probe (Redis clustering). With
+    /// <see cref="MissedProbesLimit"/> it sets how fast a crashed silo is declared dead and its players move: about
+    /// their product plus a second or two (Orleans' defaults, 5 s x 3, took about 30 s on this machine).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.5", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Probes a silo may miss in a row before the others vote it dead.</summary>
+    [Range(1, 10)]
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>How often a front end (an Orleans client) reads the list of live gateways from the membership table.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == ClusterProvider.Redis && string.IsNullOrWhiteSpace(ConnectionString))

@@ -1,4 +1,5 @@
 using TextGameGen.Silo.Hosting;
+using TextGameGen.WebFront.Admin;
 using TextGameGen.WebFront.Auth;
 using TextGameGen.WebFront.Hubs;
 using TextGameGen.WebFront.Worlds;
@@ -32,6 +33,7 @@ public static partial class GameServer
         app.MapSignIn();
         app.MapWorlds();
         app.MapGameHub();
+        app.MapAdmin();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         LogStart(app, hosting, cluster);
         return app;

@@ -22,6 +22,9 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     public const string Path = "/hub";
     /// <summary>Largest message the hub accepts from a browser, in bytes.</summary>
     public const int MaxMessageBytes = 16 * 1024;
+    /// <summary>A turn whose player was on a silo that just died is sent again this many times, a pause apart (about 15 s in all).</summary>
+    private const int SiloLossAttempts = 16;
+    private static readonly TimeSpan SiloLossPause = TimeSpan.FromSeconds(1);
 
     private string PlayerId => Context.UserIdentifier!;
     private string PlayerName => Context.User!.Identity!.Name!;
@@ -55,8 +58,23 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     public async Task<TurnAck> Act(string turnId, string command)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var ack = await Player.SubmitAsync(turnId ?? "", Clean(command, game.Value.MaxCommandChars, "A command"), relay.Observer);
-        metrics.AckDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds, new KeyValuePair<string, object?>("accepted", ack.Accepted));
+        var cleaned = Clean(command, game.Value.MaxCommandChars, "A command");
+        TurnAck ack;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                ack = await Player.SubmitAsync(turnId ?? "", cleaned, relay.Observer);
+                break;
+            }
+            catch (Exception ex) when ((SiloLoss.Is(ex) || ex is TimeoutException) && attempt < SiloLossAttempts && !Context.ConnectionAborted.IsCancellationRequested)
+            {
+                // The player's silo (or the gateway the call went through) just died: the cluster moves the player within
+                // seconds; the same turn id sent again is applied once, so the player sees a slower answer, not an error.
+                await Task.Delay(SiloLossPause, Context.ConnectionAborted);
+            }
+        }
+        metrics.RecordAck(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds, ack.Accepted);
         return ack;
     }
 

@@ -4,7 +4,8 @@ namespace TextGameGen.WebFront.Hubs;
 
 /// <summary>
 /// The front end's metrics (meter <c>TextGameGen.WebFront</c>): how long an acknowledgement takes inside the server
-/// (hub entry to stored turn), connections, and refused calls.
+/// (hub entry to stored turn), connections, and refused calls. Acknowledgement times also go to <see cref="AckTimes"/>,
+/// which the GM-only <c>/api/admin/acks</c> reads.
 /// </summary>
 public sealed class GameMetrics : IDisposable
 {
@@ -12,18 +13,27 @@ public sealed class GameMetrics : IDisposable
     public const string AckDurationName = "tgg.turn.ack.duration";
 
     private readonly Meter _meter;
+    private readonly Histogram<double> _ackDuration;
+    private readonly AckTimes _ackTimes;
     private int _connections;
 
-    public GameMetrics(IMeterFactory meters)
+    public GameMetrics(IMeterFactory meters, AckTimes ackTimes)
     {
+        _ackTimes = ackTimes;
         _meter = meters.Create(MeterName);
-        AckDuration = _meter.CreateHistogram<double>(AckDurationName, "ms", "Server time from a command reaching the hub to its stored acknowledgement");
+        _ackDuration = _meter.CreateHistogram<double>(AckDurationName, "ms", "Server time from a command reaching the hub to its stored acknowledgement");
         Refused = _meter.CreateCounter<long>("tgg.hub.refused", "{call}", "Hub calls refused: rate limit, size, bad input");
         _meter.CreateObservableGauge("tgg.hub.connections", () => Volatile.Read(ref _connections), "{connection}", "Open SignalR connections");
     }
 
-    public Histogram<double> AckDuration { get; }
     public Counter<long> Refused { get; }
+
+    /// <summary>One acknowledgement's server time.</summary>
+    public void RecordAck(double milliseconds, bool accepted)
+    {
+        _ackDuration.Record(milliseconds, new KeyValuePair<string, object?>("accepted", accepted));
+        _ackTimes.Record(milliseconds);
+    }
 
     public void Connected() => Interlocked.Increment(ref _connections);
     public void Disconnected() => Interlocked.Decrement(ref _connections);

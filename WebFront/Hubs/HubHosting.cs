@@ -7,6 +7,7 @@ public static class HubHosting
 {
     public static WebApplicationBuilder AddGameHub(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<AckTimes>();
         builder.Services.AddSingleton<GameMetrics>();
         builder.Services.AddSingleton<RateLimitFilter>();
         builder.Services.AddSignalR(options =>

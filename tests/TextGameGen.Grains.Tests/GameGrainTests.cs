@@ -48,6 +48,31 @@ public sealed class GameGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_passage_finished_while_no_front_end_listened_reaches_the_first_one_that_subscribes()
+    {
+        // As after a silo died: the player's new activation writes the acknowledged passage before any front end has
+        // subscribed to it again (the relay renews every 15 s). The end must not be lost on the way.
+        var p = await Join("nobody-listening", "Nell");
+        Assert.True((await p.SubmitAsync("t-1", "do open the door")).Accepted);
+        await p.WhenIdleAsync();
+        var heard = new RecordingObserver();
+        await p.SubscribeAsync(_game.Cluster.Client.CreateObjectReference<IPlayerObserver>(heard));
+        await RecordingObserver.Until(() => heard.Events.Any(e => e.Kind == PlayerEventKind.PassageEnd), "the passage's end replayed to the new subscriber");
+        var end = heard.Events.Single(e => e.Kind == PlayerEventKind.PassageEnd);
+        Assert.Equal("t-1", end.TurnId);
+        Assert.Equal(PassageStatus.Complete, end.Turn!.Status);
+        Assert.DoesNotContain(heard.Events, e => e.Kind == PlayerEventKind.PassageDelta); // the end carries the whole text
+
+        // Once heard, events are not replayed to a second subscriber.
+        var later = new RecordingObserver();
+        await p.SubscribeAsync(_game.Cluster.Client.CreateObjectReference<IPlayerObserver>(later));
+        Assert.True((await p.SubmitAsync("t-2", "do close the door")).Accepted);
+        await p.WhenIdleAsync();
+        await RecordingObserver.Until(() => later.Events.Any(e => e.Kind == PlayerEventKind.PassageEnd), "the next passage's end");
+        Assert.DoesNotContain(later.Events, e => e.TurnId == "t-1");
+    }
+
+    [Fact]
     public async Task Unknown_and_malformed_commands_get_a_helpful_answer_and_store_nothing()
     {
         var p = await Join("bob", "Bob");

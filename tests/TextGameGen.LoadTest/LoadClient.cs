@@ -13,20 +13,31 @@ namespace TextGameGen.LoadTest;
 /// One simulated player over a real SignalR connection: signs in (cookie), joins, and acts; records how long each
 /// acknowledgement took, when the first piece of each passage arrived, and whether each passage completed.
 /// </summary>
-public sealed class LoadClient(Uri server, string name, string? world = null) : IAsyncDisposable
+public sealed class LoadClient(Uri server, string name, string? world = null, Stopwatch? runClock = null) : IAsyncDisposable
 {
     private readonly CookieContainer _cookies = new();
+    private readonly Stopwatch _runClock = runClock ?? Stopwatch.StartNew();
     private readonly ConcurrentDictionary<string, TurnWatch> _turns = new();
     private HubConnection? _hub;
 
     public List<double> AckMs { get; } = [];
+    /// <summary>Acknowledgements that took over a second: when each arrived (seconds on the run's clock).</summary>
+    public List<double> SlowAckTimes { get; } = [];
     public List<double> FirstTokenMs { get; } = [];
     /// <summary>Messages that carried pieces of passages.</summary>
     public long Pieces;
     /// <summary>Tokens of the passages that completed.</summary>
     public long Tokens;
     public int Disconnects;
+    /// <summary>Acknowledged passages that never ended (no end within the passage timeout).</summary>
+    public int Hung;
     public List<string> Errors { get; } = [];
+    /// <summary>When each error happened, in seconds on the run's clock.</summary>
+    public List<double> ErrorTimes { get; } = [];
+    /// <summary>The ids of the turns the server acknowledged as accepted.</summary>
+    public List<string> AcknowledgedTurns { get; } = [];
+    /// <summary>The front end this player talks to.</summary>
+    public Uri Server => server;
     /// <summary>The model's passages that completed, as the player received them.</summary>
     public List<ReceivedPassage> Passages { get; } = [];
 
@@ -40,9 +51,17 @@ public sealed class LoadClient(Uri server, string name, string? world = null) : 
     /// <summary>Forgets what was measured so far (after a warm-up).</summary>
     public void ResetMeasurements()
     {
-        lock (AckMs) AckMs.Clear();
+        lock (AckMs)
+        {
+            AckMs.Clear();
+            SlowAckTimes.Clear();
+        }
         lock (FirstTokenMs) FirstTokenMs.Clear();
-        lock (Errors) Errors.Clear();
+        lock (Errors)
+        {
+            Errors.Clear();
+            ErrorTimes.Clear();
+        }
         lock (Passages) Passages.Clear();
         Interlocked.Exchange(ref Pieces, 0);
         Interlocked.Exchange(ref Tokens, 0);
@@ -80,15 +99,20 @@ public sealed class LoadClient(Uri server, string name, string? world = null) : 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            lock (Errors) Errors.Add($"{name} act: {ex.Message}");
+            Error($"{name} act: {ex.Message}");
             return (false, false);
         }
-        lock (AckMs) AckMs.Add(watch.Clock.Elapsed.TotalMilliseconds);
+        lock (AckMs)
+        {
+            AckMs.Add(watch.Clock.Elapsed.TotalMilliseconds);
+            if (watch.Clock.Elapsed > TimeSpan.FromSeconds(1)) SlowAckTimes.Add(_runClock.Elapsed.TotalSeconds);
+        }
         if (!ack.Accepted)
         {
-            lock (Errors) Errors.Add($"{name} refused: {ack.Error}");
+            Error($"{name} refused: {ack.Error}");
             return (false, false);
         }
+        lock (AcknowledgedTurns) AcknowledgedTurns.Add(turnId);
         if (ack.Turn is { HasPassage: false })
         {
             _turns.TryRemove(turnId, out _);
@@ -100,19 +124,37 @@ public sealed class LoadClient(Uri server, string name, string? world = null) : 
             if (watch.FirstPieceMs is { } first) lock (FirstTokenMs) FirstTokenMs.Add(first);
             if (turn.Status != PassageStatus.Complete)
             {
-                lock (Errors) Errors.Add($"{name} passage {turn.Status}: {turn.Error}");
+                Error($"{name} passage {turn.Status}: {turn.Error}");
                 return (true, false);
             }
             return (true, true);
         }
         catch (TimeoutException)
         {
-            lock (Errors) Errors.Add($"{name} passage not complete after {passageTimeout.TotalSeconds:F0} s");
+            Interlocked.Increment(ref Hung);
+            Error($"{name} passage not complete after {passageTimeout.TotalSeconds:F0} s");
             return (true, false);
         }
         finally
         {
             _turns.TryRemove(turnId, out _);
+        }
+    }
+
+    /// <summary>The acknowledged turns that the player's stored story does not hold (read back through the server).</summary>
+    public async Task<IReadOnlyList<string>> MissingAcknowledgedTurnsAsync(CancellationToken cancellationToken)
+    {
+        var view = await _hub!.InvokeAsync<PlayerView>("View", cancellationToken);
+        var stored = view.Story.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        lock (AcknowledgedTurns) return [.. AcknowledgedTurns.Where(id => !stored.Contains(id))];
+    }
+
+    private void Error(string message)
+    {
+        lock (Errors)
+        {
+            Errors.Add(message);
+            ErrorTimes.Add(_runClock.Elapsed.TotalSeconds);
         }
     }
 

@@ -20,9 +20,13 @@ public sealed record LoadTestOptions
     /// </summary>
     public bool SpreadOverRooms { get; init; }
     /// <summary>Called when the counted part of the run starts (after joining and warm-up).</summary>
-    public Action? OnMeasuring { get; init; }
+    public Func<Task>? OnMeasuring { get; init; }
     /// <summary>The world the players join (null: the server's default world).</summary>
     public string? World { get; init; }
+    /// <summary>When, after measuring starts, <see cref="Fault"/> runs (e.g. a silo killed).</summary>
+    public TimeSpan FaultAt { get; init; }
+    /// <summary>Something done to the server while the players act; the report gives the errors around it and the time to recover.</summary>
+    public Func<CancellationToken, Task>? Fault { get; init; }
     /// <summary>The commands clients pick from at random (default: a mix of story actions and game verbs).</summary>
     public IReadOnlyList<string>? Commands { get; init; }
 }

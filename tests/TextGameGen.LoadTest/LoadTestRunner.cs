@@ -14,12 +14,15 @@ public static class LoadTestRunner
         "say I am looking for work", "continue", "do climb the stairs", "inventory",
     ];
 
-    public static async Task<LoadTestReport> RunAsync(Uri server, LoadTestOptions options, CancellationToken cancellationToken = default)
+    /// <summary>Runs the players against one front end, or spread round-robin over several (of one cluster).</summary>
+    public static async Task<LoadTestReport> RunAsync(IReadOnlyList<Uri> servers, LoadTestOptions options, CancellationToken cancellationToken = default)
     {
-        var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(server, $"load{i}", options.World)).ToList();
+        var clock = Stopwatch.StartNew();
+        var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(servers[i % servers.Count], $"load{i}", options.World, clock)).ToList();
         int sent = 0, acknowledged = 0, complete = 0, lost = 0;
         var errors = new List<string>();
-        var clock = Stopwatch.StartNew();
+        double? faultSeconds = null;
+        Task fault = Task.CompletedTask;
         try
         {
             // Everyone joins first (spread over the ramp-up), then the actions start, each client at a random offset
@@ -55,8 +58,17 @@ public static class LoadTestRunner
                 }));
                 foreach (var client in clients) client.ResetMeasurements();
             }
-            options.OnMeasuring?.Invoke();
+            if (options.OnMeasuring is { } measuring) await measuring();
             clock.Restart();
+            if (options.Fault is { } doFault)
+            {
+                fault = Task.Run(async () =>
+                {
+                    await Task.Delay(options.FaultAt, cancellationToken);
+                    faultSeconds = clock.Elapsed.TotalSeconds;
+                    await doFault(cancellationToken);
+                }, cancellationToken);
+            }
             await Task.WhenAll(clients.Select(async (client, i) =>
             {
                 if (!connected[i]) return;
@@ -79,6 +91,21 @@ public static class LoadTestRunner
         {
             clock.Stop();
         }
+        await fault;
+        // Every turn the server acknowledged must be in the player's stored story, read back now.
+        var missing = await Task.WhenAll(clients.Select(async c =>
+        {
+            try
+            {
+                return await c.MissingAcknowledgedTurnsAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                lock (errors) errors.Add($"read-back of a stored story failed: {ex.Message}");
+                return c.AcknowledgedTurns.ToArray();
+            }
+        }));
+        var errorTimes = clients.SelectMany(c => c.ErrorTimes).Order().ToList();
         var ack = clients.SelectMany(c => c.AckMs).ToList();
         var first = clients.SelectMany(c => c.FirstTokenMs).ToList();
         var passages = clients.SelectMany(c => c.Passages).ToList();
@@ -91,6 +118,15 @@ public static class LoadTestRunner
             clients.Sum(c => c.Tokens), clients.Sum(c => c.Pieces), clock.Elapsed.TotalSeconds, [.. errors.Take(10)])
         {
             Passages = passages,
+            AcknowledgedTurnsMissing = missing.Sum(m => m.Count),
+            PassagesHung = clients.Sum(c => c.Hung),
+            FrontEnds = servers.Count,
+            FaultAtSeconds = faultSeconds,
+            FirstErrorSeconds = errorTimes.Count > 0 ? errorTimes[0] : null,
+            LastErrorSeconds = errorTimes.Count > 0 ? errorTimes[^1] : null,
+            ErrorKinds = LoadTestReport.KindsOf(errors),
+            SlowAcks = clients.Sum(c => c.SlowAckTimes.Count),
+            LastSlowAckSeconds = clients.SelectMany(c => c.SlowAckTimes).DefaultIfEmpty(double.NaN).Max() is var last && !double.IsNaN(last) ? last : null,
         };
     }
 }

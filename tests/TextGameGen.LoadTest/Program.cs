@@ -8,7 +8,10 @@ using TextGameGen.LoadTest;
 using TextGameGen.WebFront.Hosting;
 
 // tgg-load: N SignalR players against a game server (--url), or against one started here in embedded mode.
-var url = new Option<string?>("--url") { Description = "A running game server; omitted: start one in this process (embedded, bundled model)" };
+var url = new Option<string?>("--url") { Description = "A running game server, or several front ends of one cluster separated by commas (players spread over them); omitted: start one in this process (embedded, bundled model)" };
+var gmKey = new Option<string?>("--gm-key") { Description = "The server's GM key, to read its own acknowledgement times (/api/admin/acks); set for the server started here" };
+var faultAt = new Option<double>("--fault-at") { DefaultValueFactory = _ => 20, Description = "Seconds after measuring starts when --fault-command runs" };
+var faultCommand = new Option<string?>("--fault-command") { Description = "A shell command run during the test (e.g. \"tools/cluster.sh kill-silo 1\"); the report gives the errors around it and the recovery time" };
 var clients = new Option<int>("--clients") { DefaultValueFactory = _ => 200, Description = "Simulated players" };
 var actions = new Option<int>("--actions") { DefaultValueFactory = _ => 5, Description = "Actions per player" };
 var think = new Option<double>("--think-seconds") { DefaultValueFactory = _ => 3, Description = "Pause between a passage and the next action (plus up to half again)" };
@@ -22,7 +25,7 @@ var world = new Option<string?>("--world") { Description = "The world the player
 var passagesFile = new Option<string?>("--passages") { Description = "Also write every model passage received (text, generator, version) to this JSON Lines file" };
 var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
 {
-    url, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json, world, passagesFile,
+    url, gmKey, faultAt, faultCommand, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json, world, passagesFile,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -43,10 +46,11 @@ root.SetAction(async (parse, cancel) =>
         return 2;
     }
     WebApplication? app = null;
-    Uri server;
+    Uri[] servers;
+    string? key = parse.GetValue(gmKey);
     if (parse.GetValue(url) is { } given)
     {
-        server = new Uri(given);
+        servers = [.. given.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u))];
     }
     else
     {
@@ -55,19 +59,22 @@ root.SetAction(async (parse, cancel) =>
             "--TextGameGen:Hosting:GmKey=load-test", "--TextGameGen:Hosting:SignInsPerMinute=100000", $"--TextGameGen:Cluster:SiloPort={FreePort.Next()}", $"--TextGameGen:Cluster:GatewayPort={FreePort.Next()}",
             .. (parse.GetValue(serverArgs) ?? []).Select(a => "--" + a)]);
         await app.StartAsync(cancel);
-        server = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Console.WriteLine($"server started in this process at {server} (embedded silo, database {db})");
+        servers = [new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First())];
+        key = "load-test";
+        Console.WriteLine($"server started in this process at {servers[0]} (embedded silo, database {db})");
     }
     Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, commands: {string.Join("; ", options.Commands ?? LoadTestRunner.DefaultCommands)}, rooms: {(options.SpreadOverRooms ? "spread over 4" : "all in one")}, machine: {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
-    using var serverSide = app is null ? null : new ServerAckRecorder();
+    using var serverSide = key is null ? null : new ServerAckReader(servers, key);
+    if (serverSide is not null) await serverSide.SignInAsync(cancel);
+    else Console.WriteLine("no --gm-key: acknowledgement times are reported as the clients saw them only");
     // With the server in another process, keep this process's own garbage collector out of the figures: its pauses
     // (tens of milliseconds on two busy cores) would be counted as server latency. Reported either way.
     bool noGc = false;
     options = options with
     {
-        OnMeasuring = () =>
+        OnMeasuring = async () =>
         {
-            serverSide?.Reset();
+            if (serverSide is not null) await serverSide.ResetAsync(cancel);
             if (app is null)
             {
                 try
@@ -82,17 +89,21 @@ root.SetAction(async (parse, cancel) =>
         },
     };
     using var allocations = Environment.GetEnvironmentVariable("TGG_LOAD_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
-    var report = await LoadTestRunner.RunAsync(server, options, cancel);
+    if (parse.GetValue(faultCommand) is { } command)
+        options = options with { FaultAt = TimeSpan.FromSeconds(parse.GetValue(faultAt)), Fault = token => FaultCommand.RunAsync(command, token) };
+    var report = await LoadTestRunner.RunAsync(servers, options, cancel);
     if (noGc && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
     if (app is null) Console.WriteLine(noGc ? "load clients ran without garbage collection while measuring (a no-GC region)" : "load clients: no no-GC region (their GC pauses are in the figures)");
     Console.WriteLine(report);
-    if (serverSide is not null) Console.WriteLine(serverSide.Summary());
+    if (serverSide is not null) Console.WriteLine(await serverSide.SummaryAsync(cancel));
     Console.WriteLine($"this process: GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, total GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20)} MiB");
     if (allocations is not null) Console.WriteLine("allocations by type (sampled):\n" + allocations.Top(15));
     if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), cancel);
     if (parse.GetValue(passagesFile) is { } passagesPath)
         await File.WriteAllLinesAsync(passagesPath, report.Passages.Select(p => JsonSerializer.Serialize(p)), cancel);
     if (app is not null) await app.StopAsync(CancellationToken.None);
-    return report.PassagesLost == 0 && report.Errors == 0 ? 0 : 1;
+    // With a fault done on purpose, errors are expected; what must hold is that no acknowledged turn was lost and no passage hung.
+    bool faulted = options.Fault is not null;
+    return report.AcknowledgedTurnsMissing == 0 && report.PassagesHung == 0 && (faulted || (report.PassagesIncomplete == 0 && report.Errors == 0)) ? 0 : 1;
 });
 return await root.Parse(args).InvokeAsync();

@@ -91,6 +91,28 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
     }
 
     [Fact]
+    public async Task The_server_side_acknowledgement_times_are_served_to_GMs_only_and_count_each_turn()
+    {
+        using var anonymous = new HttpClient { BaseAddress = server.Address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/admin/acks")).StatusCode);
+        await using var player = await TestPlayer.ConnectAsync(server.Address, "Pia");
+        using var playerHttp = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Address };
+        Assert.True((await playerHttp.PostAsync("/api/signin", JsonContent.Create(new { name = "Pia" }))).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await playerHttp.GetAsync("/api/admin/acks")).StatusCode);
+
+        using var gm = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Address };
+        Assert.True((await gm.PostAsync("/api/signin", JsonContent.Create(new { name = "Gus", gmKey = GameServerFixture.GmKeyValue }))).IsSuccessStatusCode);
+        await gm.GetFromJsonAsync<AckTimesSnapshot>("/api/admin/acks?reset=true"); // a new window from here
+        await player.JoinAsync();
+        Assert.True((await player.ActAsync("a1", "look")).Accepted);
+        Assert.True((await player.ActAsync("a2", "inventory")).Accepted);
+        var window = (await gm.GetFromJsonAsync<AckTimesSnapshot>("/api/admin/acks"))!;
+        Assert.True(window.Count >= 2, $"{window.Count} acknowledgements counted"); // other tests' players may act meanwhile
+        Assert.Equal(window.Count, window.ValuesMs.Length);
+        Assert.All(window.ValuesMs, ms => Assert.InRange(ms, 0, 60_000));
+    }
+
+    [Fact]
     public async Task A_wrong_GM_key_is_refused_at_sign_in()
     {
         using var http = new HttpClient { BaseAddress = server.Address };

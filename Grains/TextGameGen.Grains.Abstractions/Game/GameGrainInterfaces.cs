@@ -7,7 +7,8 @@ namespace TextGameGen.Grains.Game;
 [Alias("TextGameGen.IPlayerObserver")]
 public interface IPlayerObserver : IGrainObserver
 {
-    [Alias("OnEvent")]
+    /// <summary>One event; a front end that does not answer within 5 s is taken for gone (it subscribes again when it is not).</summary>
+    [Alias("OnEvent"), ResponseTimeout("00:00:05")]
     Task OnEventAsync(PlayerEvent e);
 }
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
-using Orleans.Utilities;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
@@ -26,9 +25,9 @@ public sealed partial class PlayerGrain(
 {
     private static readonly Regex s_turnId = new("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant);
 
-    private readonly ObserverManager<IPlayerObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private OrderedSender _toFrontEnds = null!;
+    private FrontEndDelivery _frontEnds = null!;
     private OrderedSender _toRoom = null!;
     private PassageWriter _writer = null!;
     private StoryContextBuilder _contexts = null!;
@@ -44,6 +43,7 @@ public sealed partial class PlayerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _toFrontEnds = new OrderedSender(ex => LogNotifyFailed(logger, PlayerId, ex.Message));
+        _frontEnds = new FrontEndDelivery(_toFrontEnds);
         _toRoom = new OrderedSender(ex => LogRoomFailed(logger, PlayerId, ex.Message));
         _toFrontEnds.Start();
         _toRoom.Start();
@@ -100,13 +100,13 @@ public sealed partial class PlayerGrain(
 
     public Task SubscribeAsync(IPlayerObserver observer)
     {
-        _observers.Subscribe(observer, observer);
+        _frontEnds.Listen(observer);
         return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IPlayerObserver observer)
     {
-        _observers.Unsubscribe(observer);
+        _frontEnds.Stop(observer);
         return Task.CompletedTask;
     }
 
@@ -123,7 +123,7 @@ public sealed partial class PlayerGrain(
 
     public async Task<TurnAck> SubmitAsync(string clientTurnId, string command, IPlayerObserver? observer = null)
     {
-        if (observer is not null) _observers.Subscribe(observer, observer);
+        if (observer is not null) _frontEnds.Listen(observer);
         if (!s_turnId.IsMatch(clientTurnId)) return TurnAck.Refused(clientTurnId, "A turn id is 1 to 64 letters, digits, '-' or '_'.");
         if (S.Removed) return TurnAck.Refused(clientTurnId, $"You can no longer play in this world: {S.RemovedReason}.");
         if (S.WorldId.Length == 0) return TurnAck.Refused(clientTurnId, "Join a world first.");
@@ -279,8 +279,8 @@ public sealed partial class PlayerGrain(
         }
     }
 
-    /// <summary>Queues an event for every subscribed front end; they receive this player's events in order.</summary>
-    public void Notify(PlayerEvent e) => _toFrontEnds.Enqueue(() => _observers.Notify(o => o.OnEventAsync(e)));
+    /// <summary>Queues an event for the player's front ends; they receive this player's events in order (see <see cref="FrontEndDelivery"/>).</summary>
+    public void Notify(PlayerEvent e) => _frontEnds.Send(e);
 
     public void Reload() => DeactivateOnIdle();
 

@@ -29,11 +29,18 @@ public interface IPassageHost
 /// Writes a player's passages one at a time, in turn order, in a background loop on the player's activation: leases
 /// the generator, builds the context, streams the pieces to the front ends as they come, has a passage that nearly
 /// repeats the previous one written again with a stronger repetition penalty (the loop guard), and stores the
-/// finished turn. A passage whose write fails is tried again; its end is sent only once it is stored.
+/// finished turn. A passage whose silo died on the way is written again on another one (twice at most). A passage whose
+/// write fails is tried again; its end is sent only once it is stored.
 /// </summary>
 public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain generation, StoryContextBuilder contexts, GameOptions options, ILogger logger)
 {
     private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
+    /// <summary>Times a passage whose silo died is written again elsewhere before it ends failed (with retry offered).</summary>
+    private const int MaxLostRewrites = 2;
+    /// <summary>How long a passage waits, at most, for grains lost with a silo to come back elsewhere (30 x 1 s).</summary>
+    private const int MaxClusterWaits = 30;
+    private static readonly TimeSpan ClusterWaitPause = TimeSpan.FromSeconds(1);
+
     private Task _worker = Task.CompletedTask;
     private (string TurnId, CancellationTokenSource Cancel)? _writing;
 
@@ -65,11 +72,21 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
     {
         await Task.Yield();
         var state = host.State;
+        int clusterWaits = 0;
         while (!state.Removed && state.Turns.Find(t => t.Status is PassageStatus.Pending or PassageStatus.Generating) is { } turn)
         {
             try
             {
                 await WriteAsync(turn);
+            }
+            catch (Exception ex) when (SiloLoss.Is(ex) && ++clusterWaits <= MaxClusterWaits)
+            {
+                // A grain the passage needs (the world, the room) was on a silo that just died: the cluster moves it
+                // within seconds of voting the silo dead; the passage waits for that instead of failing.
+                _writing = null;
+                if (clusterWaits == 1) LogPassageFailed(logger, host.PlayerId, turn.Id, "waiting for the cluster after a silo loss: " + ex.Message);
+                await Task.Delay(ClusterWaitPause);
+                continue;
             }
             catch (Exception ex)
             {
@@ -81,6 +98,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             {
                 _writing = null;
             }
+            clusterWaits = 0;
             if (!await StoreAsync(turn)) return;
             host.Notify(new PlayerEvent(PlayerEventKind.PassageEnd, host.PlayerId, turn.Id, turn.Text, Turn: turn.Clone()));
         }
@@ -101,6 +119,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
         int seed = Random.Shared.Next(1, int.MaxValue);
         SamplerSettings? sampler = null;
         AssembledContext? context = null;
+        int lost = 0;
         for (int attempt = 0; ; attempt++)
         {
             var story = await host.GetStorySettingsAsync();
@@ -124,6 +143,14 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             var (text, tokens, last) = await StreamAsync(turn.Id, new GenerationRequest(lease, context.Prompt, sampler, GenerationPriority.Interactive,
                 options.PassageDeadline, options.StreamInterval > TimeSpan.Zero ? options.StreamInterval : null), cancel);
             turn.TokenCount = tokens;
+            if (last.Outcome == GenerationOutcome.Lost && ++lost <= MaxLostRewrites)
+            {
+                // The silo writing it died: written again from the start on another one (the page clears the passage
+                // on the next start). The seed stays, so the same sampler settings apply.
+                LogPassageFailed(logger, host.PlayerId, turn.Id, "writing it again elsewhere: " + last.Error);
+                attempt--;
+                continue;
+            }
             if (last.Outcome != GenerationOutcome.Completed)
             {
                 turn.Status = last.Outcome == GenerationOutcome.Cancelled || cancel.IsCancellationRequested ? PassageStatus.Cancelled : PassageStatus.Failed;
@@ -205,9 +232,13 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
         {
             last = GenerationChunk.Ended(GenerationOutcome.Cancelled, "Stopped.");
         }
+        catch (Exception ex) when (SiloLoss.Is(ex))
+        {
+            last = GenerationChunk.Ended(GenerationOutcome.Lost, $"The server writing this passage went away ({ex.GetType().Name}); type retry to have it written again.");
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The generation's silo died, or the call timed out: the passage ends, visibly, and can be retried.
+            // The call timed out, or failed in itself: the passage ends, visibly, and can be retried.
             last = GenerationChunk.Ended(GenerationOutcome.Failed, $"The storyteller could not finish this passage ({ex.GetType().Name}); type retry.");
         }
         return (text.ToString(), tokens, last);
