@@ -10,8 +10,9 @@
 #   tools/cluster.sh stop             # everything, data kept in artifacts/cluster (start again continues the stories)
 #   tools/cluster.sh clean            # stop and delete the data
 #
-# Front ends listen on http://127.0.0.1:5001, 5002, ...; the GM key is in artifacts/cluster/gm-key. Ports can be
-# moved with TGG_REDIS_PORT, TGG_PG_PORT, TGG_SILO_PORT, TGG_GATEWAY_PORT, TGG_FRONT_PORT (the first of each).
+# Front ends listen on http://127.0.0.1:5001, 5002, ... (metrics at /metrics); silos serve their metrics on 9464, 9465,
+# ...; the GM key is in artifacts/cluster/gm-key. Ports can be moved with TGG_REDIS_PORT, TGG_PG_PORT, TGG_SILO_PORT,
+# TGG_GATEWAY_PORT, TGG_FRONT_PORT, TGG_METRICS_PORT (the first of each).
 # Run it from anywhere: it works in the repository's root, where the silos find models/ and worlds/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ PG_PORT=${TGG_PG_PORT:-5440}
 SILO_PORT=${TGG_SILO_PORT:-11111}
 GATEWAY_PORT=${TGG_GATEWAY_PORT:-30000}
 FRONT_PORT=${TGG_FRONT_PORT:-5001}
+METRICS_PORT=${TGG_METRICS_PORT:-9464}
 SILO_DLL=Silo/bin/Release/net10.0/TextGameGen.Silo.dll
 FRONT_DLL=WebFront/bin/Release/net10.0/TextGameGen.WebFront.dll
 
@@ -91,14 +93,14 @@ start_silo() {
   (
     cluster_env
     export TextGameGen__Cluster__SiloPort=$((SILO_PORT + n)) TextGameGen__Cluster__GatewayPort=$((GATEWAY_PORT + n))
-    export Orleans__Name="silo-$n"
+    export Orleans__Name="silo-$n" TextGameGen__Metrics__Port=$((METRICS_PORT + n))
     # the first --game-only-silos silos serve no model: they hold game grains and send passages to the others
     ((n < $(setting game-only 0))) && export TextGameGen__Inference__Enabled=false
     exec env Logging__LogLevel__Microsoft.Hosting.Lifetime=Information Logging__LogLevel__Orleans.Runtime.MembershipService=Information dotnet "$SILO_DLL" >>"$STATE/silo-$n.log" 2>&1
   ) &
   echo $! >"$STATE/silo-$n.pid"
   wait_for "silo $n" 120 grep -q "Silo started\|Application started" "$STATE/silo-$n.log"
-  say "silo $n: silo port $((SILO_PORT + n)), gateway $((GATEWAY_PORT + n)), pid $(cat "$STATE/silo-$n.pid")"
+  say "silo $n: silo port $((SILO_PORT + n)), gateway $((GATEWAY_PORT + n)), metrics http://127.0.0.1:$((METRICS_PORT + n))/metrics, pid $(cat "$STATE/silo-$n.pid")"
 }
 
 start_front() {

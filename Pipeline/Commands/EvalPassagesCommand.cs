@@ -20,11 +20,12 @@ internal static class EvalPassagesCommand
         var seeds = new Option<int>("--seeds") { DefaultValueFactory = _ => 10, Description = "seeds per prompt (20 prompts: 10 seeds make 200 passages)" };
         var samples = new Option<int>("--samples") { DefaultValueFactory = _ => 10, Description = "passages shown side by side (seed 1 of the first prompts)" };
         var before = new Option<bool>("--before") { Description = "also write them as the server did before passages ended at sentences (48 tokens, kept as written)" };
+        var batched = new Option<bool>("--batched") { Description = "write the passages continuously batched, as the server does: faster, but not the same on every run (default: one at a time, repeatable)" };
         var device = ModelOptions.Device();
         var json = ModelOptions.Json();
         var command = new Command("passages", "Passage readability in the game (sentence ends, repeated 3-grams, distinct-2, length) from fixed prompts and seeds, beside a baseline")
         {
-            model, baseline, world, seeds, samples, before, device, json,
+            model, baseline, world, seeds, samples, before, batched, device, json,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(async () =>
         {
@@ -40,7 +41,7 @@ internal static class EvalPassagesCommand
                 foreach (var r in rules)
                 {
                     var written = await LongTask.RunAsync($"{Label(dir)} ({r.Name})", sink => PassageWriting.WriteAsync(dir, definition, scenarios, seedCount, r,
-                        ModelOptions.Session(parse.GetValue(device)!), sink, cancellationToken));
+                        ModelOptions.Session(parse.GetValue(device)!), sink, parse.GetValue(batched), cancellationToken));
                     runs.Add((Label(dir), r, written));
                 }
 

@@ -27,14 +27,17 @@ public sealed record WrittenPassage(PassageScenario Scenario, int Seed, string R
 /// <summary>
 /// Writes the first passage of every scenario with every seed, as the game would: the story context the game builds
 /// (memory, world info, the author's note and the turn, fitted by <see cref="ContextAssembler"/> to the model's window),
-/// the game's sampler, and the scheduler the server runs, all requests batched together.
+/// the game's sampler, and the scheduler the server runs. One passage at a time by default: a batch's make-up (which
+/// rows decode together, which prompts are prefilled together) changes the floating-point sums slightly, enough to
+/// flip a sampled token now and then, so only a passage written alone is the same for the same prompt and seed on
+/// every run. <c>batched</c> writes them all together, continuously batched as the server does (faster, not repeatable).
 /// </summary>
 public static class PassageWriting
 {
     public const string PlayerName = "Ash";
 
     public static async Task<IReadOnlyList<WrittenPassage>> WriteAsync(string modelDirectory, WorldDefinition world, IReadOnlyList<PassageScenario> scenarios,
-        int seeds, PassageRules rules, SessionSettings session, IProgressSink? progress = null, CancellationToken cancellationToken = default)
+        int seeds, PassageRules rules, SessionSettings session, IProgressSink? progress = null, bool batched = false, CancellationToken cancellationToken = default)
     {
         var dir = ModelDirectory.Open(modelDirectory);
         int context = dir.Config.Context, passageTokens = Math.Max(1, Math.Min(rules.PassageTokens, context / 3));
@@ -42,7 +45,10 @@ public static class PassageWriting
         var opened = BatchDecoders.Open(dir, session, KvLayout.Slots, rows: 32);
         using var resource = opened.Resource;
         await using var scheduler = new GenerationScheduler(opened.Decoder, StoryTokenizer.Shared,
-            new SchedulerOptions { MaxBatchSize = 32, ContextLength = context, MaxQueueLength = scenarios.Count * seeds + 1 });
+            new SchedulerOptions
+            {
+                Mode = batched ? BatchingMode.Continuous : BatchingMode.Serial, MaxBatchSize = 32, ContextLength = context, MaxQueueLength = scenarios.Count * seeds + 1,
+            });
         int done = 0, total = scenarios.Count * seeds;
         var jobs = scenarios.SelectMany(s => Enumerable.Range(1, seeds).Select(seed => (Scenario: s, Seed: seed))).Select(async job =>
         {

@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using TextGameGen.Silo.Hosting;
 using TextGameGen.WebFront.Admin;
 using TextGameGen.WebFront.Auth;
@@ -22,6 +23,7 @@ public static partial class GameServer
         builder.AddGameCluster(hosting, cluster);
         builder.AddGameSignIn(hosting.GmKey, hosting.SignInsPerMinute);
         builder.AddGameHub();
+        builder.Services.AddTextGameGenMetrics(m => m.AddPrometheusExporter());
 
         var app = builder.Build();
         app.UseGameSecurity();
@@ -34,6 +36,7 @@ public static partial class GameServer
         app.MapWorlds();
         app.MapGameHub();
         app.MapAdmin();
+        app.MapPrometheusScrapingEndpoint(); // /metrics: scrape it from inside the network (see docs/operations.md)
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         LogStart(app, hosting, cluster);
         return app;

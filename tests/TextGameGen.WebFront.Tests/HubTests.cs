@@ -113,6 +113,29 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
     }
 
     [Fact]
+    public async Task Metrics_are_scraped_in_the_Prometheus_format_with_the_game_and_scheduler_series_after_a_turn()
+    {
+        await using var player = await TestPlayer.ConnectAsync(server.Address, "Mia");
+        await player.JoinAsync();
+        var ack = await player.ActAsync("m1", "do look at the sky");
+        Assert.True(ack.Accepted, ack.Error);
+        await player.PassageAsync("m1");
+        using var http = new HttpClient { BaseAddress = server.Address };
+        string text = "";
+        // The exporter caches a scrape briefly; the passage's histogram appears within that time.
+        for (int i = 0; i < 40 && !text.Contains("tgg_generation_time_to_first_token", StringComparison.Ordinal); i++)
+        {
+            if (i > 0) await Task.Delay(250);
+            using var response = await http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType);
+            text = await response.Content.ReadAsStringAsync();
+        }
+        foreach (var series in new[] { "tgg_turn_ack_duration_milliseconds_bucket", "tgg_generation_time_to_first_token", "tgg_generation_outcomes", "tgg_hub_connections", "tgg_scheduler_running" })
+            Assert.Contains(series, text);
+    }
+
+    [Fact]
     public async Task A_wrong_GM_key_is_refused_at_sign_in()
     {
         using var http = new HttpClient { BaseAddress = server.Address };
