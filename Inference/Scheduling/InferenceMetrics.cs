@@ -34,6 +34,8 @@ public sealed class InferenceMetrics : IDisposable
     public Histogram<int> TokensPerStep { get; }
     public Histogram<double> PaddingRatio { get; }
     public Counter<long> Outcomes { get; }
+    /// <summary>Tokens written and recent times to first token, for the GM's server view.</summary>
+    public LiveFigures Live { get; } = new();
 
     public void Dispose() => _meter.Dispose();
 }

@@ -72,6 +72,7 @@ internal sealed class ScheduledRequest
         {
             _firstTokenAt = Stopwatch.GetTimestamp();
             metrics.TimeToFirstToken.Record(MillisecondsSinceSubmit);
+            metrics.Live.FirstToken(MillisecondsSinceSubmit);
         }
         if (token == StoryTokens.EndOfTextId) return Finish(FinishReason.EndOfText);
         string text = _stops.Push(_decoder.Push(token));
@@ -80,6 +81,7 @@ internal sealed class ScheduledRequest
         History.Add(token);
         LastToken = token;
         Generated++;
+        metrics.Live.Token();
         if (_stops.Stopped)
         {
             if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));

@@ -20,8 +20,7 @@ public sealed partial class GeneratorLoadReporter(GeneratorCatalog catalog, ILoc
             if (generators.Count == 0) continue;
             try
             {
-                await grains.GetGrain<IGeneratorDirectoryGrain>(0).ReportAsync(new SiloGenerators(silo.SiloAddress,
-                    [.. generators.Select(g => new GeneratorLoad(g.Name, g.Version, LocalGeneration.FreeRows(g), g.Scheduler.Counts.Waiting))], DateTime.UtcNow));
+                await grains.GetGrain<IGeneratorDirectoryGrain>(0).ReportAsync(new SiloGenerators(silo.SiloAddress, [.. generators.Select(Load)], DateTime.UtcNow));
                 failing = false;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -32,6 +31,21 @@ public sealed partial class GeneratorLoadReporter(GeneratorCatalog catalog, ILoc
             }
         }
         while (await NextAsync(timer, stoppingToken));
+    }
+
+    private readonly Dictionary<string, (long Tokens, long Timestamp)> _last = [];
+
+    /// <summary>A generator's load and live figures; tokens/s over the time since this generator's previous report.</summary>
+    private GeneratorLoad Load(LoadedGenerator g)
+    {
+        var counts = g.Scheduler.Counts;
+        var live = g.Scheduler.Metrics.Live;
+        long tokens = live.Tokens, now = System.Diagnostics.Stopwatch.GetTimestamp();
+        string key = g.Name + " " + g.Version;
+        double rate = _last.TryGetValue(key, out var last) ? (tokens - last.Tokens) / System.Diagnostics.Stopwatch.GetElapsedTime(last.Timestamp, now).TotalSeconds : 0;
+        _last[key] = (tokens, now);
+        var (p50, p99) = live.FirstTokenPercentiles();
+        return new GeneratorLoad(g.Name, g.Version, LocalGeneration.FreeRows(g), counts.Waiting, counts.Running, rate, p50, p99, counts.Completed, counts.Busy, counts.Failed + counts.TimedOut);
     }
 
     private static async Task<bool> NextAsync(PeriodicTimer timer, CancellationToken stop)

@@ -29,7 +29,14 @@ public sealed record GeneratorLoad(
     [property: Id(0)] string Name,
     [property: Id(1)] string Version,
     [property: Id(2)] int FreeRows,
-    [property: Id(3)] int Queued);
+    [property: Id(3)] int Queued,
+    [property: Id(4)] int Running = 0,
+    [property: Id(5)] double TokensPerSecond = 0,
+    [property: Id(6)] double FirstTokenP50Ms = double.NaN,
+    [property: Id(7)] double FirstTokenP99Ms = double.NaN,
+    [property: Id(8)] long Completed = 0,
+    [property: Id(9)] long Busy = 0,
+    [property: Id(10)] long Failed = 0);
 
 /// <summary>The cluster's model-serving silos and their load, as last reported (in memory: rebuilt within a second if its silo dies).</summary>
 [Alias("TextGameGen.IGeneratorDirectoryGrain")]

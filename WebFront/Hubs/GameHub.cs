@@ -123,6 +123,15 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task<WorldEvent> GmAnnounce(string text) => World.AnnounceAsync(Clean(text, GameLimits.MaxEventChars, "An announcement"), PlayerName);
 
+    /// <summary>The GM's server view: every model-serving silo's generators with their live figures, and this front end's connections.</summary>
+    [Authorize(Roles = SignInEndpoints.GmRole)]
+    public async Task<ServerView> GmServer()
+    {
+        var silos = await grains.GetGrain<Silo.Generation.IGeneratorDirectoryGrain>(0).GetAsync();
+        return new ServerView(Environment.MachineName + ":" + Environment.ProcessId, metrics.Connections, DateTime.UtcNow,
+            [.. silos.OrderBy(s => s.Silo.ToString(), StringComparer.Ordinal).Select(s => new SiloView(s.Silo.ToString(), s.ReportedUtc, [.. s.Generators.Select(GeneratorView.Of)]))]);
+    }
+
     /// <summary>Creates or redefines a room. <paramref name="exits"/>: "north=square, east=tavern"; items and people: comma-separated.</summary>
     [Authorize(Roles = SignInEndpoints.GmRole)]
     public Task GmCreateRoom(string id, string name, string? description, string? exits, string? items, string? npcs)

@@ -35,6 +35,9 @@ public sealed class GameMetrics : IDisposable
         _ackTimes.Record(milliseconds);
     }
 
+    /// <summary>Open SignalR connections to this front end.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
     public void Connected() => Interlocked.Increment(ref _connections);
     public void Disconnected() => Interlocked.Decrement(ref _connections);
 

@@ -103,3 +103,31 @@ function option(value, text) {
   o.textContent = text;
   return o;
 }
+
+// The server tab: every model-serving silo's generators, refreshed every 2 s while the tab is open.
+const serverColumns = ["silo", "generator", "running", "free rows", "queued", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "completed", "busy", "failed"];
+let serverTimer;
+async function refreshServer() {
+  let view;
+  try { view = await connection.invoke("GmServer"); } catch (err) { $("gm-server-summary").textContent = cleanError(err); return; }
+  $("gm-server-summary").textContent = `${view.connections} players connected to this front end (${view.frontEnd}); ${view.silos.length} silos serving models`;
+  const head = document.createElement("tr");
+  head.append(...serverColumns.map((c) => cell("th", c)));
+  const rows = view.silos.flatMap((s) => s.generators.map((g) => {
+    const tr = document.createElement("tr");
+    const ms = (v) => (v === null || v === undefined ? "-" : String(v));
+    tr.append(...[s.silo, `${g.name} ${g.version}`, g.running, g.freeRows, g.queued, g.tokensPerSecond, ms(g.firstTokenP50Ms), ms(g.firstTokenP99Ms), g.completed, g.busy, g.failed]
+      .map((v) => cell("td", String(v))));
+    return tr;
+  }));
+  $("gm-server-table").replaceChildren(head, ...rows);
+}
+function cell(tag, text) {
+  const c = document.createElement(tag);
+  c.textContent = text;
+  return c;
+}
+$("gm-server").addEventListener("toggle", () => {
+  clearInterval(serverTimer);
+  if ($("gm-server").open) { refreshServer(); serverTimer = setInterval(refreshServer, 2000); }
+});

@@ -127,6 +127,34 @@ public sealed class BrowserTests(HostileGameServer server, ChromiumFixture chrom
     }
 
     [Fact]
+    public async Task The_GM_server_tab_shows_live_figures_that_change_while_passages_are_written_and_players_cannot_read_them()
+    {
+        var gm = await SignInAsync("Sergei", GameServerFixture.GmKeyValue);
+        await gm.ClickAsync("#gm-server summary");
+        var completed = gm.Locator("#gm-server-table tr:nth-child(2) td:nth-child(9)");
+        await completed.WaitForAsync();
+        Assert.Contains("players connected to this front end", await gm.TextContentAsync("#gm-server-summary"));
+        int before = int.Parse((await completed.TextContentAsync())!);
+
+        var player = await SignInAsync("Tess");
+        for (int i = 0; i < 3; i++)
+        {
+            await ActAsync(player, "do", "look around the square " + i);
+            await player.WaitForSelectorAsync($".turn.kind-do:has-text('look around the square {i}')[data-status=complete]");
+        }
+        // The table refreshes every 2 s from the silo's reports (every second): the count of written passages grows.
+        await gm.WaitForFunctionAsync($"() => Number(document.querySelector('#gm-server-table tr:nth-child(2) td:nth-child(9)').textContent) >= {before + 3}");
+        var headers = await gm.Locator("#gm-server-table th").AllTextContentsAsync();
+        Assert.Equal(["silo", "generator", "running", "free rows", "queued", "tokens/s", "TTFT p50 ms", "TTFT p99 ms", "completed", "busy", "failed"], headers);
+        Assert.NotEqual("-", await gm.Locator("#gm-server-table tr:nth-child(2) td:nth-child(7)").TextContentAsync()); // a time to first token
+
+        // A player has no server tab, and the hub refuses the call if made by hand.
+        Assert.False(await player.IsVisibleAsync("#gm-server"));
+        var refused = await player.EvaluateAsync<string>("async () => { try { await connection.invoke('GmServer'); return 'served'; } catch (e) { return String(e); } }");
+        Assert.Contains("unauthorized", refused, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task After_a_reload_the_page_rejoins_and_shows_the_story_so_far()
     {
         var page = await SignInAsync("Hal");
