@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
 using StackExchange.Redis;
 using TextGameGen.Grains.Game;
@@ -19,6 +20,8 @@ public static class GameSiloExtensions
     public static ISiloBuilder AddTextGameGenGame(this ISiloBuilder silo)
     {
         silo.Services.AddTextGameGenOptions();
+        // The Orleans dashboard's grains (served to GMs by the front ends at /dashboard); its call tracing stays off.
+        silo.AddDashboard(o => o.HideTrace = true);
         var cluster = ValidatedOptions.Read<ClusterSettings>(silo.Configuration, ClusterSettings.Section);
         switch (cluster.Storage)
         {

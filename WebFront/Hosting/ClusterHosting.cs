@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 using TextGameGen.Silo.Hosting;
 
@@ -23,7 +24,7 @@ public static class ClusterHosting
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseTextGameGenCluster(cluster));
+            builder.UseOrleansClient(client => client.UseTextGameGenCluster(cluster).AddDashboard(o => o.HideTrace = true));
         }
         if (cluster.Provider == ClusterProvider.Redis)
         {

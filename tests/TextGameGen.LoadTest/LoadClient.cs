@@ -36,6 +36,9 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
     public List<double> ErrorTimes { get; } = [];
     /// <summary>The ids of the turns the server acknowledged as accepted.</summary>
     public List<string> AcknowledgedTurns { get; } = [];
+    /// <summary>A soak's per-interval series this player's events also go to (null: none).</summary>
+    public SoakSeries? Series { get; set; }
+    public bool IsConnected => _hub?.State == HubConnectionState.Connected;
     /// <summary>The front end this player talks to.</summary>
     public Uri Server => server;
     /// <summary>The model's passages that completed, as the player received them.</summary>
@@ -105,6 +108,7 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
         lock (AckMs)
         {
             AckMs.Add(watch.Clock.Elapsed.TotalMilliseconds);
+            Series?.Ack(watch.Clock.Elapsed.TotalMilliseconds);
             if (watch.Clock.Elapsed > TimeSpan.FromSeconds(1)) SlowAckTimes.Add(_runClock.Elapsed.TotalSeconds);
         }
         if (!ack.Accepted)
@@ -121,7 +125,14 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
         try
         {
             var turn = await watch.Done.Task.WaitAsync(passageTimeout, cancellationToken);
-            if (watch.FirstPieceMs is { } first) lock (FirstTokenMs) FirstTokenMs.Add(first);
+            if (watch.FirstPieceMs is { } first)
+            {
+                lock (FirstTokenMs) FirstTokenMs.Add(first);
+                Series?.FirstToken(first);
+            }
+            if (turn.Status == PassageStatus.Complete) Series?.Completed();
+            else if (turn.Error?.Contains("busy", StringComparison.OrdinalIgnoreCase) == true) Series?.Busy();
+            else Series?.Failed();
             if (turn.Status != PassageStatus.Complete)
             {
                 Error($"{name} passage {turn.Status}: {turn.Error}");
@@ -151,6 +162,7 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
 
     private void Error(string message)
     {
+        Series?.Error();
         lock (Errors)
         {
             Errors.Add(message);

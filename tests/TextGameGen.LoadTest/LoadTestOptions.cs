@@ -27,6 +27,11 @@ public sealed record LoadTestOptions
     public TimeSpan FaultAt { get; init; }
     /// <summary>Something done to the server while the players act; the report gives the errors around it and the time to recover.</summary>
     public Func<CancellationToken, Task>? Fault { get; init; }
+    /// <summary>A soak: players keep acting until this long after measuring starts (<see cref="ActionsPerClient"/> is then ignored).</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>The soak's series: made once the players exist (the argument counts connected players), cut every <see cref="SeriesInterval"/>.</summary>
+    public Func<Func<int>, SoakSeries>? CreateSeries { get; init; }
+    public TimeSpan SeriesInterval { get; init; } = TimeSpan.FromMinutes(1);
     /// <summary>The commands clients pick from at random (default: a mix of story actions and game verbs).</summary>
     public IReadOnlyList<string>? Commands { get; init; }
 }

@@ -44,6 +44,8 @@ public sealed record LoadTestReport(
     public IReadOnlyDictionary<string, int> ErrorKinds { get; init; } = new Dictionary<string, int>();
     /// <summary>Errors (refused, failed, timed out or thrown actions) per action sent.</summary>
     public double ErrorShare => ActionsSent > 0 ? (double)Errors / ActionsSent : 0;
+    /// <summary>A soak's series, one point per interval (empty unless the run had a duration).</summary>
+    public IReadOnlyList<SoakPoint> Series { get; init; } = [];
     /// <summary>Acknowledgements that took over a second, and when the last of them arrived.</summary>
     public int SlowAcks { get; init; }
     public double? LastSlowAckSeconds { get; init; }

@@ -22,7 +22,9 @@ public static class LoadTestRunner
         int sent = 0, acknowledged = 0, complete = 0, lost = 0;
         var errors = new List<string>();
         double? faultSeconds = null;
-        Task fault = Task.CompletedTask;
+        Task fault = Task.CompletedTask, ticker = Task.CompletedTask;
+        var series = options.CreateSeries?.Invoke(() => clients.Count(c => c.IsConnected));
+        using var stopTicking = new CancellationTokenSource();
         try
         {
             // Everyone joins first (spread over the ramp-up), then the actions start, each client at a random offset
@@ -60,6 +62,21 @@ public static class LoadTestRunner
             }
             if (options.OnMeasuring is { } measuring) await measuring();
             clock.Restart();
+            if (series is not null)
+            {
+                foreach (var c in clients) c.Series = series;
+                ticker = Task.Run(async () =>
+                {
+                    using var timer = new PeriodicTimer(options.SeriesInterval);
+                    try
+                    {
+                        while (await timer.WaitForNextTickAsync(stopTicking.Token)) await series.TickAsync(clock.Elapsed.TotalMinutes, cancellationToken);
+                    }
+                    catch (OperationCanceledException) when (stopTicking.IsCancellationRequested)
+                    {
+                    }
+                }, cancellationToken);
+            }
             if (options.Fault is { } doFault)
             {
                 fault = Task.Run(async () =>
@@ -74,7 +91,7 @@ public static class LoadTestRunner
                 if (!connected[i]) return;
                 var random = new Random(options.Seed * 7919 + i);
                 await Task.Delay(options.Think * random.NextDouble(), cancellationToken);
-                for (int a = 0; a < options.ActionsPerClient; a++)
+                for (int a = 0; options.Duration is { } duration ? clock.Elapsed < duration : a < options.ActionsPerClient; a++)
                 {
                     var commands = options.Commands ?? DefaultCommands;
                     var command = commands[random.Next(commands.Count)];
@@ -92,6 +109,12 @@ public static class LoadTestRunner
             clock.Stop();
         }
         await fault;
+        await stopTicking.CancelAsync();
+        await ticker;
+        // The last, partial interval, unless it is under half an interval (too few events to say anything).
+        double lastMinute = series is { Points.Count: > 0 } ? series.Points[^1].Minute : 0;
+        if (series is not null && clock.Elapsed.TotalMinutes - lastMinute >= options.SeriesInterval.TotalMinutes / 2)
+            await series.TickAsync(clock.Elapsed.TotalMinutes, cancellationToken);
         // Every turn the server acknowledged must be in the player's stored story, read back now.
         var missing = await Task.WhenAll(clients.Select(async c =>
         {
@@ -125,6 +148,7 @@ public static class LoadTestRunner
             FirstErrorSeconds = errorTimes.Count > 0 ? errorTimes[0] : null,
             LastErrorSeconds = errorTimes.Count > 0 ? errorTimes[^1] : null,
             ErrorKinds = LoadTestReport.KindsOf(errors),
+            Series = series?.Points ?? [],
             SlowAcks = clients.Sum(c => c.SlowAckTimes.Count),
             LastSlowAckSeconds = clients.SelectMany(c => c.SlowAckTimes).DefaultIfEmpty(double.NaN).Max() is var last && !double.IsNaN(last) ? last : null,
         };

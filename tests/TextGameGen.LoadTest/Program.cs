@@ -23,9 +23,14 @@ var spread = new Option<bool>("--spread-rooms") { Description = "spread the play
 var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file" };
 var world = new Option<string?>("--world") { Description = "The world the players join (default: the server's default world)" };
 var passagesFile = new Option<string?>("--passages") { Description = "Also write every model passage received (text, generator, version) to this JSON Lines file" };
+var duration = new Option<double?>("--duration") { Description = "Soak: minutes the players keep acting (then --actions is ignored); writes a per-interval series and a chart" };
+var seriesInterval = new Option<double>("--series-interval-seconds") { DefaultValueFactory = _ => 60, Description = "Soak: length of one point of the series" };
+var seriesFile = new Option<string>("--series") { DefaultValueFactory = _ => "soak.json", Description = "Soak: the series as JSON" };
+var chartFile = new Option<string>("--chart") { DefaultValueFactory = _ => "soak.png", Description = "Soak: the series as a PNG chart" };
+var database = new Option<string?>("--database") { Description = "Soak against a server elsewhere: its database file, to chart its size" };
 var root = new RootCommand("Load test: simulated players over real SignalR connections; reports acknowledgement latency, time to first token, tokens/s, errors and disconnects.")
 {
-    url, gmKey, faultAt, faultCommand, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json, world, passagesFile,
+    url, gmKey, faultAt, faultCommand, duration, seriesInterval, seriesFile, chartFile, database, clients, actions, think, rampUp, commands, serverArgs, warmup, spread, json, world, passagesFile,
 };
 root.SetAction(async (parse, cancel) =>
 {
@@ -48,6 +53,7 @@ root.SetAction(async (parse, cancel) =>
     WebApplication? app = null;
     Uri[] servers;
     string? key = parse.GetValue(gmKey);
+    string? databasePath = parse.GetValue(database);
     if (parse.GetValue(url) is { } given)
     {
         servers = [.. given.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u))];
@@ -61,6 +67,7 @@ root.SetAction(async (parse, cancel) =>
         await app.StartAsync(cancel);
         servers = [new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First())];
         key = "load-test";
+        databasePath = db;
         Console.WriteLine($"server started in this process at {servers[0]} (embedded silo, database {db})");
     }
     Console.WriteLine($"{options.Clients} clients x {options.ActionsPerClient} actions, think {options.Think.TotalSeconds} s, commands: {string.Join("; ", options.Commands ?? LoadTestRunner.DefaultCommands)}, rooms: {(options.SpreadOverRooms ? "spread over 4" : "all in one")}, machine: {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
@@ -89,6 +96,21 @@ root.SetAction(async (parse, cancel) =>
         },
     };
     using var allocations = Environment.GetEnvironmentVariable("TGG_LOAD_ALLOCATIONS") == "1" ? new AllocationSampler() : null;
+    if (parse.GetValue(duration) is { } minutes)
+    {
+        if (minutes <= 0 || parse.GetValue(seriesInterval) <= 0)
+        {
+            Console.Error.WriteLine("error: --duration and --series-interval-seconds must be above 0");
+            return 2;
+        }
+        var reader = serverSide;
+        options = options with
+        {
+            Duration = TimeSpan.FromMinutes(minutes), SeriesInterval = TimeSpan.FromSeconds(parse.GetValue(seriesInterval)),
+            CreateSeries = connected => new SoakSeries(servers, reader, databasePath, connected),
+        };
+        if (app is not null) Console.WriteLine("note: the server runs in this process; give --url for a server in its own process (its memory figures are then its own)");
+    }
     if (parse.GetValue(faultCommand) is { } command)
         options = options with { FaultAt = TimeSpan.FromSeconds(parse.GetValue(faultAt)), Fault = token => FaultCommand.RunAsync(command, token) };
     var report = await LoadTestRunner.RunAsync(servers, options, cancel);
@@ -99,6 +121,16 @@ root.SetAction(async (parse, cancel) =>
     Console.WriteLine($"this process: GC gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, total GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms, allocated {GC.GetTotalAllocatedBytes() / (1 << 20)} MiB");
     if (allocations is not null) Console.WriteLine("allocations by type (sampled):\n" + allocations.Top(15));
     if (parse.GetValue(json) is { } file) await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), cancel);
+    if (report.Series.Count > 0)
+    {
+        string seriesPath = parse.GetValue(seriesFile)!, chartPath = parse.GetValue(chartFile)!;
+        var numbers = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        await File.WriteAllTextAsync(seriesPath, JsonSerializer.Serialize(report.Series, numbers), cancel);
+        SoakChart.Save(chartPath, $"tgg-load soak: {options.Clients} players, {parse.GetValue(duration)} min", report.Series);
+        Console.WriteLine($"soak series ({report.Series.Count} points) in {seriesPath}, chart in {chartPath}");
+        foreach (var p in report.Series)
+            Console.WriteLine(System.FormattableString.Invariant($"  min {p.Minute,6:F1}: ack p50/p99 {p.AckP50Ms:F1}/{p.AckP99Ms:F1} ms, server {p.ServerAckP50Ms:F1}/{p.ServerAckP99Ms:F1} ms, TTFT p50/p99 {p.FirstTokenP50Ms:F0}/{p.FirstTokenP99Ms:F0} ms, passages {p.PassagesCompleted} busy {p.PassagesBusy} ({100 * p.BusyShare:F1}%) failed {p.PassagesFailed}, clients {p.ConnectedClients}, RSS {p.ServerRssMiB:F0} MiB, heap {p.ServerGcHeapMiB:F0} MiB, pool queue {p.ThreadPoolQueue:F0}"));
+    }
     if (parse.GetValue(passagesFile) is { } passagesPath)
         await File.WriteAllLinesAsync(passagesPath, report.Passages.Select(p => JsonSerializer.Serialize(p)), cancel);
     if (app is not null) await app.StopAsync(CancellationToken.None);

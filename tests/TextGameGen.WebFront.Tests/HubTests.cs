@@ -27,6 +27,7 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
         ("GmGenerators", []),
         ("GmCreateWorld", ["gm-made", "A World Made by a GM", "default", "default"]),
         ("GmReloadWorld", []),
+        ("GmServer", []),
     ];
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
     }
 
     [Fact]
-    public async Task The_server_side_acknowledgement_times_are_served_to_GMs_only_and_count_each_turn()
+    public async Task The_acknowledgement_times_and_the_Orleans_dashboard_are_served_to_GMs_only_and_the_times_count_each_turn()
     {
         using var anonymous = new HttpClient { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/admin/acks")).StatusCode);
@@ -99,9 +100,16 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
         using var playerHttp = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Address };
         Assert.True((await playerHttp.PostAsync("/api/signin", JsonContent.Create(new { name = "Pia" }))).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await playerHttp.GetAsync("/api/admin/acks")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/dashboard/")).StatusCode); // the Orleans dashboard, GMs only
+        Assert.Equal(HttpStatusCode.Forbidden, (await playerHttp.GetAsync("/dashboard/")).StatusCode);
 
         using var gm = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server.Address };
         Assert.True((await gm.PostAsync("/api/signin", JsonContent.Create(new { name = "Gus", gmKey = GameServerFixture.GmKeyValue }))).IsSuccessStatusCode);
+        using (var dashboard = await gm.GetAsync("/dashboard/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            Assert.Contains("Orleans Dashboard", await dashboard.Content.ReadAsStringAsync());
+        }
         await gm.GetFromJsonAsync<AckTimesSnapshot>("/api/admin/acks?reset=true"); // a new window from here
         await player.JoinAsync();
         Assert.True((await player.ActAsync("a1", "look")).Accepted);

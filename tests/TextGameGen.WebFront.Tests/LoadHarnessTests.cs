@@ -28,4 +28,38 @@ public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper ou
         Assert.Equal(report.PassagesWritten, report.WrittenBy.Values.Sum());
         Assert.All(report.WrittenBy.Keys, k => Assert.Matches(@"^\S+ \S+$", k)); // every passage names its generator and version
     }
+
+    [Fact]
+    public async Task A_soak_keeps_players_acting_for_its_duration_and_records_a_point_per_interval_with_the_servers_own_figures()
+    {
+        using var acks = new ServerAckReader([server.Address], GameServerFixture.GmKeyValue);
+        await acks.SignInAsync(default);
+        var report = await LoadTestRunner.RunAsync([server.Address], new LoadTestOptions
+        {
+            Clients = 8,
+            Think = TimeSpan.FromMilliseconds(200),
+            RampUp = TimeSpan.FromSeconds(1),
+            Duration = TimeSpan.FromSeconds(16),
+            SeriesInterval = TimeSpan.FromSeconds(4),
+            OnMeasuring = () => acks.ResetAsync(default),
+            CreateSeries = connected => new SoakSeries([server.Address], acks, null, connected),
+        });
+        output.WriteLine(report.ToString());
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(0, report.AcknowledgedTurnsMissing);
+        Assert.True(report.ActionsSent > 8 * 5, $"{report.ActionsSent} actions in 16 s"); // they kept acting, not 5 each
+        Assert.InRange(report.Series.Count, 4, 5);
+        Assert.All(report.Series, p =>
+        {
+            Assert.Equal(8, p.ConnectedClients);
+            Assert.True(p.PassagesCompleted > 0);
+            Assert.False(double.IsNaN(p.ServerAckP99Ms)); // read from the server's GM-only acknowledgement times
+            Assert.True(p.ServerRssMiB > 10); // from its /metrics
+        });
+        Assert.InRange(report.Series.Sum(p => p.PassagesCompleted), report.PassagesComplete / 2, report.PassagesComplete); // game verbs end without a passage event
+        var png = Path.Combine(Path.GetTempPath(), $"tgg-soak-{Guid.NewGuid():N}.png");
+        SoakChart.Save(png, "soak test", report.Series);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(png)[..4]);
+        File.Delete(png);
+    }
 }
