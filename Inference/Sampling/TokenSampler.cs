@@ -13,6 +13,7 @@ public sealed class TokenSampler
     private readonly Random _random;
     private float[] _scratch = [];
     private int[] _indices = [];
+    private readonly HashSet<int> _penalised = [];
 
     public TokenSampler(SamplerSettings settings)
     {
@@ -59,11 +60,11 @@ public sealed class TokenSampler
         float penalty = _settings.RepetitionPenalty;
         if (penalty == 1f || history.Count == 0) return;
         int start = _settings.RepetitionPenaltyRange > 0 ? Math.Max(0, history.Count - _settings.RepetitionPenaltyRange) : 0;
-        var seen = new HashSet<int>();
+        _penalised.Clear(); // kept between calls: no allocation per step once its capacity covers the range
         for (int i = start; i < history.Count; i++)
         {
             int id = history[i];
-            if ((uint)id >= (uint)logits.Length || !seen.Add(id)) continue;
+            if ((uint)id >= (uint)logits.Length || !_penalised.Add(id)) continue;
             logits[id] = logits[id] > 0 ? logits[id] / penalty : logits[id] * penalty;
         }
     }

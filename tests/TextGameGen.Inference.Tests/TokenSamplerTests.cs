@@ -64,4 +64,45 @@ public sealed class TokenSamplerTests
         var error = Assert.Throws<ArgumentException>(() => new TokenSampler(settings));
         Assert.StartsWith(name, error.Message);
     }
+
+    [Fact]
+    public void InSteadyStateAStepAllocatesNothing()
+    {
+        // The game's settings over the real vocabulary: penalty over the last 64 tokens, temperature, top-k 40, top-p.
+        var sampler = new TokenSampler(new SamplerSettings { Seed = 3 });
+        var random = new Random(5);
+        var logits = new float[50260];
+        var pristine = new float[logits.Length];
+        for (int i = 0; i < pristine.Length; i++) pristine[i] = (float)(random.NextDouble() * 20 - 10);
+        var history = new List<int>(capacity: 512);
+        for (int i = 0; i < 64; i++) history.Add(random.Next(pristine.Length));
+        for (int step = 0; step < 50; step++) // warm-up: buffers grow to their size once
+        {
+            pristine.CopyTo(logits, 0);
+            history[step % 64] = sampler.Next(logits, history);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int step = 0; step < 200; step++)
+        {
+            pristine.CopyTo(logits, 0);
+            history[step % 64] = sampler.Next(logits, history);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void TheSameSeedDrawsTheSameTokensWhenTheSamplerIsReused()
+    {
+        var logits = new float[1000];
+        var random = new Random(9);
+        for (int i = 0; i < logits.Length; i++) logits[i] = (float)random.NextDouble() * 8;
+        int[] Draw()
+        {
+            var sampler = new TokenSampler(new SamplerSettings { Seed = 11 });
+            var history = new List<int>();
+            for (int i = 0; i < 100; i++) history.Add(sampler.Next((float[])logits.Clone(), history));
+            return [.. history];
+        }
+        Assert.Equal(Draw(), Draw());
+    }
 }
