@@ -78,7 +78,9 @@ public sealed partial class GenerationScheduler
             var logits = LogitsBuffer(1);
             try
             {
+                long onnx = Stopwatch.GetTimestamp();
                 _decoder.Extend(r.PartialCache!, r.Prompt[r.PrefilledTokens..(r.PrefilledTokens + chunk)], logits, _stopping.Token);
+                Timings.Onnx(Stopwatch.GetTimestamp() - onnx);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {

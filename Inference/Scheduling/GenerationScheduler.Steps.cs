@@ -48,7 +48,9 @@ public sealed partial class GenerationScheduler
         IBatchKv cache;
         try
         {
+            long onnx = Stopwatch.GetTimestamp();
             cache = _decoder.Prefill(batch.Select(r => (IReadOnlyList<int>)r.Prompt).ToList(), logits, _stopping.Token);
+            Timings.Onnx(Stopwatch.GetTimestamp() - onnx);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
@@ -100,12 +102,17 @@ public sealed partial class GenerationScheduler
         Metrics.BatchSize.Record(rows);
         Metrics.TokensPerStep.Record(rows);
         Metrics.PaddingRatio.Record(cache.PaddingRatio);
+        long onnx = Stopwatch.GetTimestamp();
         _decoder.Decode(cache, tokens, _logits, _stopping.Token);
+        long sampling = Stopwatch.GetTimestamp();
+        Timings.Onnx(sampling - onnx);
         Parallel.For(0, rows, i =>
         {
             var r = _running[i];
             if (!r.IsFinished) r.Accept(_logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
         });
+        Timings.Sampling(Stopwatch.GetTimestamp() - sampling);
+        _lastIterationDecoded = true;
         // Finished rows leave at once in continuous mode; a static batch runs to completion.
         if (_options.Mode == BatchingMode.Continuous) RemoveFinishedRows();
         else if (_running.All(r => r.IsFinished)) ReleaseBatch();

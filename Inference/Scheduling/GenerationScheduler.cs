@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using TextGameGen.Contracts.Generation;
@@ -115,7 +116,21 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         Shutdown();
     }
 
+    /// <summary>Where the loop's time goes: inside ONNX Runtime or outside it.</summary>
+    public StepTimings Timings { get; } = new();
+
     private void Iterate()
+    {
+        long start = Stopwatch.GetTimestamp();
+        IterateOnce();
+        bool worked = _running.Count > 0 || _lastIterationDecoded;
+        if (worked || _prefilling.Count > 0) Timings.Iteration(Stopwatch.GetTimestamp() - start, _lastIterationDecoded);
+        _lastIterationDecoded = false;
+    }
+
+    private bool _lastIterationDecoded;
+
+    private void IterateOnce()
     {
         var now = DateTime.UtcNow;
         DropEndedWaiting(now);

@@ -84,7 +84,10 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
             foreach (var (label, _, _) in variants)
             {
                 var sorted = windows[label].OrderBy(r => r.TokensPerSecond).ToList();
-                results.Add(sorted[sorted.Count / 2] with { Note = $"median of {sorted.Count}: {string.Join(", ", windows[label].Select(r => r.TokensPerSecond.ToString("F0")))} tok/s" });
+                results.Add(sorted[sorted.Count / 2] with
+                {
+                    Note = $"median of {sorted.Count}: {string.Join(", ", windows[label].Select(r => r.TokensPerSecond.ToString("F0")))} tok/s" + (sorted[sorted.Count / 2].Note is { Length: > 0 } steps ? "; " + steps : ""),
+                });
             }
         }
         return results;
@@ -96,6 +99,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget, onSlots: variant.Slots);
         await RequestSample.Measure(scheduler, Prompt(8), Fixed(2), Stopwatch.StartNew());
         using var batches = new BatchSizeRecorder();
+        var timingsBefore = scheduler.Timings.Read();
         var clock = Stopwatch.StartNew();
         using var window = new CancellationTokenSource(settings.Duration);
         var samples = new List<RequestSample>();
@@ -107,7 +111,11 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
                 lock (samples) samples.Add(s);
             }
         }));
-        return ScenarioResult.From("sweep", variant.Label, players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot());
+        var t = scheduler.Timings.Read().Minus(timingsBefore);
+        // Where each decode step's time went: inside ONNX Runtime (decode, and the prefills between steps) or outside it.
+        string steps = t.DecodeSteps == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"per step {t.LoopMsPerStep:F1} ms: ONNX Runtime {t.OnnxMs / t.DecodeSteps:F1}, sampling {t.SamplingMs / t.DecodeSteps:F1}, other {(t.OutsideMs - t.SamplingMs) / t.DecodeSteps:F1} (outside ORT {100 * t.OutsideShare:F0}%)");
+        return ScenarioResult.From("sweep", variant.Label, players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot(), steps);
     }
 
     /// <summary>Scenario 2: open loop at a fixed arrival rate; 90% short requests, 10% long ones.</summary>
