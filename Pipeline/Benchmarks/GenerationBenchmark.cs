@@ -45,6 +45,45 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         modes.Select(m => (m.ToString().ToLowerInvariant(), m, false))
             .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) ? [(SlotsLabel, BatchingMode.Continuous, true)] : []);
 
+    public const string DecoderAloneLabel = "decoder-alone", SlotDecoderAloneLabel = "decoder-alone-slots";
+
+    /// <summary>The decoders the serving modes run on, when continuous batching is measured (a batch of N fits them).</summary>
+    private IEnumerable<(string Label, IBatchDecoder Decoder)> DecoderVariants(int players)
+    {
+        if (!settings.Modes.Contains(BatchingMode.Continuous) || players > settings.MaxBatchSize) yield break;
+        yield return (DecoderAloneLabel, session);
+        if (slots is not null && slots.CanHold(players, settings.PromptTokens + settings.NewTokens)) yield return (SlotDecoderAloneLabel, slots);
+    }
+
+    /// <summary>
+    /// Tokens/s of the decoder alone: <paramref name="batch"/> rows with a past half way through a passage (prompt plus
+    /// half the new tokens), single-token steps, no sampling or scheduling (the logits are left unread).
+    /// </summary>
+    private double DecoderAlone(IBatchDecoder decoder, int batch)
+    {
+        int steps = Math.Max(8, settings.NewTokens / 2);
+        int past = Math.Min(settings.PromptTokens + settings.NewTokens / 2, settings.ContextLength - steps - 2); // within the model's context
+        var logits = new float[batch * decoder.VocabularySize];
+        var cache = decoder.Prefill([.. Enumerable.Range(0, batch).Select(_ => (IReadOnlyList<int>)Prompt(past))], logits);
+        try
+        {
+            var tokens = new int[batch];
+            for (int b = 0; b < batch; b++) tokens[b] = _random.Next(50257);
+            decoder.Decode(cache, tokens, logits); // warm
+            var clock = Stopwatch.StartNew();
+            for (int s = 0; s < steps; s++)
+            {
+                for (int b = 0; b < batch; b++) tokens[b] = _random.Next(50257);
+                decoder.Decode(cache, tokens, logits);
+            }
+            return batch * steps / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            cache.Dispose();
+        }
+    }
+
     private int[] Prompt(int tokens) => Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
 
     private SamplerSettings Fixed(int tokens) => new() { Seed = _random.Next(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
@@ -80,8 +119,17 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
                     progress($"sweep N={players} {variant.Label} rep {rep + 1}/{settings.Repetitions}: {result.TokensPerSecond:F1} tok/s, TTFT p50 {result.TtftP50:F0} ms");
                     windows[variant.Label].Add(result);
                 }
+                // The decoder alone at the same batch size, same layout, in the same run: what serving is measured against.
+                foreach (var (label, decoder) in DecoderVariants(players))
+                {
+                    double tokensPerSecond = DecoderAlone(decoder, players);
+                    progress($"sweep N={players} {label} rep {rep + 1}/{settings.Repetitions}: {tokensPerSecond:F1} tok/s");
+                    if (!windows.TryGetValue(label, out var list)) windows[label] = list = [];
+                    list.Add(new ScenarioResult("sweep", label, players, tokensPerSecond, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, 0,
+                        new Dictionary<int, long> { [players] = 1 }));
+                }
             }
-            foreach (var (label, _, _) in variants)
+            foreach (var label in variants.Select(v => v.Label).Concat(DecoderVariants(players).Select(d => d.Label)))
             {
                 var sorted = windows[label].OrderBy(r => r.TokensPerSecond).ToList();
                 results.Add(sorted[sorted.Count / 2] with

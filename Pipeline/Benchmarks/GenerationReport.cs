@@ -33,6 +33,17 @@ internal static class GenerationReport
             if (optimum is not null && slotRows is not null)
                 Console.WriteLine($"sweep N={n}: continuous on slots / continuous (Optimum layout) tokens/s = {slotRows.TokensPerSecond / optimum.TokensPerSecond:F2}x");
         }
+        foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
+        {
+            // Serving against the decoder alone at the same batch size and layout, measured in this run.
+            foreach (var (serving, alone) in new[] { ("continuous", GenerationBenchmark.DecoderAloneLabel), ("continuous-slots", GenerationBenchmark.SlotDecoderAloneLabel) })
+            {
+                var s = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == serving && r.Players == n);
+                var d = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == alone && r.Players == n);
+                if (s is not null && d is not null)
+                    Console.WriteLine($"sweep N={n}: {serving} / the decoder alone at batch {n} = {100 * s.TokensPerSecond / d.TokensPerSecond:F0}% ({s.TokensPerSecond:F0} / {d.TokensPerSecond:F0} tokens/s)");
+            }
+        }
         var holSlots = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous-slots");
         var holOptimum = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous");
         if (holSlots is not null && holOptimum is not null)
