@@ -112,7 +112,6 @@ public sealed partial class GenerationScheduler
             if (!r.IsFinished) r.Accept(_logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
         });
         Timings.Sampling(Stopwatch.GetTimestamp() - sampling);
-        _lastIterationDecoded = true;
         // Finished rows leave at once in continuous mode; a static batch runs to completion.
         if (_options.Mode == BatchingMode.Continuous) RemoveFinishedRows();
         else if (_running.All(r => r.IsFinished)) ReleaseBatch();

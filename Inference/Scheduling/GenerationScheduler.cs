@@ -122,22 +122,14 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private void Iterate()
     {
         long start = Stopwatch.GetTimestamp();
-        IterateOnce();
-        bool worked = _running.Count > 0 || _lastIterationDecoded;
-        if (worked || _prefilling.Count > 0) Timings.Iteration(Stopwatch.GetTimestamp() - start, _lastIterationDecoded);
-        _lastIterationDecoded = false;
-    }
-
-    private bool _lastIterationDecoded;
-
-    private void IterateOnce()
-    {
         var now = DateTime.UtcNow;
         DropEndedWaiting(now);
         DropEndedRunning(now);
         if (_options.Mode == BatchingMode.Continuous) AdmitContinuous();
         else if (_running.Count == 0) AdmitStatic(); // the benchmarks' baselines (GenerationScheduler.RequestLevel.cs)
-        if (_running.Count > 0) DecodeStep();
+        bool decode = _running.Count > 0;
+        if (decode) DecodeStep();
+        Timings.Iteration(Stopwatch.GetTimestamp() - start, decode);
     }
 
     private bool End(ScheduledRequest request, GenerationOutcome outcome, string text = "", FinishReason? finish = null, string? error = null)

@@ -4,7 +4,8 @@ namespace TextGameGen.Inference.Scheduling;
 
 /// <summary>
 /// Where the scheduler's loop spends its time: inside ONNX Runtime (prefill, chunked prefill and decode runs) and
-/// outside it (sampling, admission, ending rows, streaming), over the iterations that did work.
+/// outside it (sampling, admission, ending rows, streaming). Idle iterations count too: they take microseconds (the
+/// loop waits for work before it iterates, outside the timed part).
 /// </summary>
 public sealed class StepTimings
 {

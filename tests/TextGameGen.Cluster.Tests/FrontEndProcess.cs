@@ -85,10 +85,7 @@ public sealed class FrontEndProcess : IAsyncDisposable
     /// <summary>Kills the process at once (no graceful shutdown).</summary>
     public async Task KillAsync()
     {
-        if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        await ChildProcess.KillAsync(_process);
         _process = null;
     }
 

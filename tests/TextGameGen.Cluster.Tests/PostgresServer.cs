@@ -45,10 +45,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Kills the server at once (as a crash or a cut cable: nothing flushed), so clients find it unreachable.</summary>
     public async Task KillAsync()
     {
-        if (_process is null) return;
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
-        _process.Dispose();
+        await ChildProcess.KillAsync(_process);
         _process = null;
     }
 

@@ -23,6 +23,7 @@ public sealed class FrontEndDelivery(OrderedSender sender)
     public void Listen(IPlayerObserver observer)
     {
         _listeners[observer] = DateTime.UtcNow;
+        if (_kept.Count == 0) return; // the usual case: a renewal, or a turn from a front end already listening
         sender.Enqueue(async () =>
         {
             while (_kept.Count > 0 && _listeners.Count > 0) await DeliverAsync(_kept.Dequeue(), keepOnFailure: false);
