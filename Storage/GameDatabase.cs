@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace TextGameGen.Storage;
 
 /// <summary>
-/// A SQL database that holds the game's grain state (<c>grain_state</c>) and players' ratings (<c>feedback</c>): this
+/// A SQL database that holds the game's grain state (<c>grain_state</c>), the older turns of players' stories (<c>turn_log</c>) and players' ratings (<c>feedback</c>): this
 /// type owns their schema. One implementation per engine supplies connections, the schema in its dialect and how it
 /// reports a duplicate key; the grain storage and the feedback store are written once against it.
 /// </summary>
@@ -56,5 +56,10 @@ public abstract class GameDatabase
             sampler       TEXT,
             seed          INTEGER,
             generator     TEXT);
+        CREATE TABLE IF NOT EXISTS turn_log (
+            player_id TEXT NOT NULL,
+            seq       INTEGER NOT NULL,
+            data      TEXT NOT NULL,
+            PRIMARY KEY (player_id, seq));
         """;
 }

@@ -12,7 +12,7 @@ using TextGameGen.Storage;
 namespace TextGameGen.Silo.Hosting;
 
 /// <summary>
-/// The game's grains' needs on a silo: their options, the grain storage and the feedback store in the configured store,
+/// The game's grains' needs on a silo: their options, the grain storage, the turn log and the feedback store in the configured store,
 /// and the routing of passages to the silos that serve their generators.
 /// </summary>
 public static class GameSiloExtensions
@@ -41,6 +41,7 @@ public static class GameSiloExtensions
                 });
                 silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(ClusterHostingExtensions.RedisOptions(cluster.RedisStorageConnectionString)));
                 silo.Services.AddSingleton<IFeedbackStore>(sp => new RedisFeedbackStore(sp.GetRequiredService<IConnectionMultiplexer>(), cluster.ServiceId));
+                silo.Services.AddSingleton<ITurnLog>(sp => new RedisTurnLog(sp.GetRequiredService<IConnectionMultiplexer>(), cluster.ServiceId));
                 break;
         }
         silo.Services.AddSingleton(sp => new WorldFiles(sp.GetRequiredService<IOptions<GameOptions>>().Value.WorldsRoot));
@@ -63,5 +64,6 @@ public static class GameSiloExtensions
     {
         services.AddGrainStorage(GameStorage.Name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<GameDatabase>()));
         services.AddSingleton<IFeedbackStore, SqlFeedbackStore>();
+        services.AddSingleton<ITurnLog, SqlTurnLog>();
     }
 }

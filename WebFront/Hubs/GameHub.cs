@@ -54,6 +54,11 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
 
     public Task<PlayerView> View() => Player.GetViewAsync();
 
+    /// <summary>A page of the story before position <paramref name="beforeSeq"/> (the page's "earlier story" button), oldest first.</summary>
+    public Task<EarlierStory> Earlier(int beforeSeq) => Player.GetEarlierStoryAsync(beforeSeq, EarlierPage);
+
+    private const int EarlierPage = 20;
+
     /// <summary>One command with the client's turn id; the answer comes once the turn is stored. The same id twice is applied once.</summary>
     public async Task<TurnAck> Act(string turnId, string command)
     {

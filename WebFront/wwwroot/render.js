@@ -10,6 +10,7 @@ function renderView(view, withStory = true) {
   if (withStory) {
     $("story").replaceChildren();
     for (const t of view.story) upsertTurn(t);
+    renderEarlierButton(view.earlierBefore);
   }
   renderRoom(view.room);
   $("inventory").textContent = view.inventory.length ? view.inventory.join(", ") : "nothing";
@@ -42,7 +43,32 @@ function turnElement(turnId) {
   return document.querySelector(`.turn[data-turn-id="${CSS.escape(turnId)}"]`);
 }
 
-function upsertTurn(t) {
+// The page shows the recent turns; older ones come a page at a time from the server's turn log.
+function renderEarlierButton(before) {
+  let b = $("earlier");
+  if (!(before > 1)) { if (b) b.remove(); return; }
+  if (!b) {
+    b = document.createElement("button");
+    b.id = "earlier";
+    b.type = "button";
+    b.className = "earlier";
+    b.textContent = "Earlier story";
+    b.addEventListener("click", loadEarlier);
+  }
+  b.dataset.before = before;
+  $("story").prepend(b);
+}
+
+async function loadEarlier() {
+  const b = $("earlier");
+  try {
+    const page = await connection.invoke("Earlier", Number(b.dataset.before));
+    for (const t of page.turns) { t.archived = true; upsertTurn(t, false); }
+    renderEarlierButton(page.hasMore ? page.nextBefore : 0);
+  } catch (err) { $("command-error").textContent = cleanError(err); }
+}
+
+function upsertTurn(t, scroll = true) {
   let el = turnElement(t.id);
   if (!el) {
     el = document.createElement("div");
@@ -70,7 +96,7 @@ function upsertTurn(t) {
   el.classList.toggle("writing", t.status === "pending" || t.status === "generating");
   el.querySelector(".error").textContent = t.status === "failed" || t.status === "cancelled" ? (t.error || t.status) : "";
   renderRating(el, t);
-  scrollStory();
+  if (scroll) scrollStory();
   return el;
 }
 
@@ -85,7 +111,7 @@ function insertInOrder(el, seq) {
 function renderRating(el, t) {
   const rate = el.querySelector(".rate");
   rate.replaceChildren();
-  if (!t.hasPassage || t.status !== "complete") return;
+  if (!t.hasPassage || t.status !== "complete" || t.archived) return;
   for (const [value, label] of [[1, "▲ good"], [-1, "▼ bad"]]) {
     const b = document.createElement("button");
     b.type = "button";

@@ -23,4 +23,14 @@ public sealed class RecordingObserver : IPlayerObserver
             await Task.Delay(20);
         }
     }
+
+    public static async Task Until(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {seconds} s for: {what}");
+            await Task.Delay(20);
+        }
+    }
 }

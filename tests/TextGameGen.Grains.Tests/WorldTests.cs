@@ -36,6 +36,30 @@ public sealed class WorldTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_world_event_reaches_the_players_online_and_the_others_find_it_in_their_event_list_when_they_come_back()
+    {
+        var world = _game.Grains.GetGrain<IWorldGrain>("crowd");
+        await Player("on").JoinAsync("Ona", "crowd");
+        await Player("away").JoinAsync("Abe", "crowd");
+        await Player("away").GoOfflineAsync();
+
+        var e = await world.RaiseEventAsync("A storm breaks over the hills.", "gm");
+        await RecordingObserver.Until(async () => (await Player("on").GetViewAsync()).Story.Any(t => t.Id == $"world-{e.Seq}"), "the event in the online player's story");
+        await Player("on").WhenIdleAsync();
+        Assert.DoesNotContain((await Player("away").GetViewAsync()).Story, t => t.Kind == TurnKind.World); // not handed to the offline player
+
+        var back = await Player("away").JoinAsync("Abe", "crowd");
+        Assert.Contains(back.RecentEvents, x => x.Seq == e.Seq); // in the event list on coming back
+        Assert.DoesNotContain(back.Story, t => t.Kind == TurnKind.World);
+        Assert.Equal(["Abe", "Ona"], (await world.GetPlayersAsync()).Values.Order());
+
+        // Once back online, the next event is narrated in the story as for everyone present.
+        var next = await world.RaiseEventAsync("The storm passes.", "gm");
+        await RecordingObserver.Until(async () => (await Player("away").GetViewAsync()).Story.Any(t => t.Id == $"world-{next.Seq}"), "the next event in the returning player's story");
+        await Player("away").WhenIdleAsync();
+    }
+
+    [Fact]
     public async Task A_reload_applies_the_edited_file_and_a_world_without_one_says_so()
     {
         string path = Path.Combine(Path.GetTempPath(), $"tgg-reload-{Guid.NewGuid():N}");

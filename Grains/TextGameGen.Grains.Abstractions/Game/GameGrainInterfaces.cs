@@ -21,6 +21,9 @@ public interface IPlayerGrain : IGrainWithStringKey
 
     [Alias("GetView")] Task<PlayerView> GetViewAsync();
 
+    /// <summary>Up to <paramref name="count"/> turns before position <paramref name="beforeSeq"/> (the page's "earlier story").</summary>
+    [Alias("Earlier")] Task<EarlierStory> GetEarlierStoryAsync(int beforeSeq, int count);
+
     /// <summary>The player's last connection closed: they leave the room's list of who is here (their story stays).</summary>
     [Alias("GoOffline")] Task GoOfflineAsync();
 
@@ -63,8 +66,16 @@ public interface IPlayerGrain : IGrainWithStringKey
 [Alias("TextGameGen.IWorldGrain")]
 public interface IWorldGrain : IGrainWithStringKey
 {
-    /// <summary>Adds (or re-adds) a player; returns the room they should be in.</summary>
-    [Alias("Join")] Task<string> JoinAsync(string playerId, string name);
+    /// <summary>
+    /// A player comes online; returns the room a new player starts in and the events raised after
+    /// <paramref name="lastEventSeq"/> (the last the player has) while the player was away.
+    /// </summary>
+    [Alias("Join")] Task<WorldEntry> JoinAsync(string playerId, string name, long lastEventSeq);
+
+    /// <summary>The player's last connection closed: world events no longer go to them until they join again.</summary>
+    [Alias("Leave")] Task LeaveAsync(string playerId);
+
+    /// <summary>The players online now or seen recently (id: name).</summary>
     [Alias("Players")] Task<IReadOnlyDictionary<string, string>> GetPlayersAsync();
     [Alias("Rooms")] Task<IReadOnlyList<string>> GetRoomsAsync();
     [Alias("RecentEvents")] Task<IReadOnlyList<WorldEvent>> GetRecentEventsAsync(int count);
@@ -75,7 +86,7 @@ public interface IWorldGrain : IGrainWithStringKey
     [Alias("StorySettings"), AlwaysInterleave] Task<StorySettings> GetStorySettingsAsync();
 
     // Game-master commands (the front end allows them to GMs only).
-    /// <summary>Logs the event and has every player's story narrate it (their requests meet in the same batches).</summary>
+    /// <summary>Logs the event and has the story of every player online narrate it (their requests meet in the same batches); the others find it in their event list when they come back.</summary>
     [Alias("Event")] Task<WorldEvent> RaiseEventAsync(string text, string by);
     [Alias("Announce")] Task<WorldEvent> AnnounceAsync(string text, string by);
     [Alias("CreateRoom")] Task CreateRoomAsync(RoomSpec room);

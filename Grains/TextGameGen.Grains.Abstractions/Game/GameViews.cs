@@ -40,7 +40,11 @@ public sealed record RoomActivity(
     [property: Id(3)] string ActorName,
     [property: Id(4)] string Text);
 
-/// <summary>Everything the page needs to draw a player's game, fetched on join and after a reconnect.</summary>
+/// <summary>
+/// Everything the page needs to draw a player's game, fetched on join and after a reconnect. <see cref="Story"/> is
+/// the recent turns; turns before position <see cref="EarlierBefore"/> (when above 1) come a page at a time from
+/// <see cref="IPlayerGrain.GetEarlierStoryAsync"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.PlayerView")]
 public sealed record PlayerView(
     [property: Id(0)] string PlayerId,
@@ -53,7 +57,21 @@ public sealed record PlayerView(
     [property: Id(7)] IReadOnlyList<WorldEvent> RecentEvents,
     [property: Id(8)] string Memory,
     [property: Id(9)] string AuthorsNote,
-    [property: Id(10)] bool Removed);
+    [property: Id(10)] bool Removed,
+    [property: Id(11)] int EarlierBefore = 0);
+
+/// <summary>A page of a player's earlier story: <see cref="Turns"/> oldest first, and where the next page (further back) starts.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.EarlierStory")]
+public sealed record EarlierStory(
+    [property: Id(0)] IReadOnlyList<StoryTurn> Turns,
+    [property: Id(1)] int NextBefore,
+    [property: Id(2)] bool HasMore);
+
+/// <summary>What a world tells a player who joins: the room to start in, and the world events raised since the player's last one.</summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.WorldEntry")]
+public sealed record WorldEntry(
+    [property: Id(0)] string StartRoom,
+    [property: Id(1)] IReadOnlyList<WorldEvent> MissedEvents);
 
 /// <summary>The answer to a submitted command, given only after the turn is stored.</summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.TurnAck")]

@@ -52,6 +52,21 @@ public sealed class GameOptions : IValidatableObject
     [Range(0, 10)]
     public int LoopGuardMaxRewrites { get; set; } = 2;
 
+    /// <summary>
+    /// Turns a player's state keeps (the rest move to the turn log once settled, so a turn's write costs the same however
+    /// long the story is). The context is built from these: a 512-token context holds memory, world events and about six
+    /// turns of 60 tokens.
+    /// </summary>
+    [Range(2, 200)]
+    public int RecentTurns { get; set; } = 8;
+
+    /// <summary>How long a world keeps a player who went offline in its list (GM events go to players online only).</summary>
+    public TimeSpan RecentPlayers { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>GM events a world keeps (players coming back catch up from these).</summary>
+    [Range(1, 10_000)]
+    public int KeptWorldEvents { get; set; } = 100;
+
     /// <summary>World events kept in each player's context.</summary>
     [Range(0, 100)]
     public int RecentWorldEvents { get; set; } = 3;
@@ -69,6 +84,7 @@ public sealed class GameOptions : IValidatableObject
     {
         if (Sampler.Validate() is { } error) yield return new ValidationResult($"Sampler: {error}", [nameof(Sampler)]);
         if (StreamInterval < TimeSpan.Zero || StreamInterval > TimeSpan.FromSeconds(10)) yield return new ValidationResult("StreamInterval is between 0 and 10 seconds.", [nameof(StreamInterval)]);
+        if (RecentPlayers < TimeSpan.Zero) yield return new ValidationResult("RecentPlayers must not be negative.", [nameof(RecentPlayers)]);
         if (PassageDeadline <= TimeSpan.Zero) yield return new ValidationResult("PassageDeadline must be positive.", [nameof(PassageDeadline)]);
     }
 }

@@ -11,16 +11,20 @@ public sealed class PlayerState
     [Id(4)] public List<string> Quests { get; set; } = [];
     [Id(5)] public string Memory { get; set; } = "";
     [Id(6)] public string AuthorsNote { get; set; } = "";
+    /// <summary>The recent turns (at most about <see cref="GameOptions.RecentTurns"/>); older ones are in the <see cref="ITurnLog"/>.</summary>
     [Id(7)] public List<StoryTurn> Turns { get; set; } = [];
     [Id(8)] public List<WorldEvent> RecentEvents { get; set; } = [];
     [Id(9)] public bool Removed { get; set; }
     [Id(10)] public string RemovedReason { get; set; } = "";
+    /// <summary>The last world event this player has (events raised while away are caught up on joining).</summary>
+    [Id(11)] public long LastWorldEventSeq { get; set; }
 }
 
 /// <summary>What a world grain stores.</summary>
 [GenerateSerializer, Alias("TextGameGen.WorldState")]
 public sealed class WorldState
 {
+    /// <summary>The players online or seen within <see cref="GameOptions.RecentPlayers"/> (id: name); older ones are dropped.</summary>
     [Id(0)] public Dictionary<string, string> Players { get; set; } = [];
     [Id(1)] public List<string> Rooms { get; set; } = [];
     [Id(2)] public string StartRoom { get; set; } = "";
@@ -31,6 +35,8 @@ public sealed class WorldState
     [Id(6)] public WorldDefinition? Definition { get; set; }
     /// <summary>A game master created this world (it is not from a file or the template).</summary>
     [Id(7)] public bool CreatedByGm { get; set; }
+    /// <summary>When each player who is not online now left (a player in <see cref="Players"/> but not here is online).</summary>
+    [Id(8)] public Dictionary<string, DateTimeOffset> OfflineSince { get; set; } = [];
 }
 
 /// <summary>What the world index stores: the worlds game masters created (worlds with files are read from them).</summary>

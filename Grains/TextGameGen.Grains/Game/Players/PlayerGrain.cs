@@ -21,6 +21,7 @@ public sealed partial class PlayerGrain(
     [PersistentState("player", GameStorage.Name)] IPersistentState<PlayerState> state,
     IOptions<GameOptions> options,
     IFeedbackStore feedback,
+    ITurnLog turnLog,
     ILogger<PlayerGrain> logger) : Grain, IPlayerGrain, IPassageHost
 {
     private static readonly Regex s_turnId = new("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant);
@@ -31,6 +32,7 @@ public sealed partial class PlayerGrain(
     private OrderedSender _toRoom = null!;
     private PassageWriter _writer = null!;
     private StoryContextBuilder _contexts = null!;
+    private StoryArchive _archive = null!;
 
     private GameOptions Options => options.Value;
     private PlayerState S => state.State;
@@ -49,6 +51,7 @@ public sealed partial class PlayerGrain(
         _toRoom.Start();
         _contexts = new StoryContextBuilder(new ContextAssembler(StoryTokenizer.Shared), Options.RecentWorldEvents);
         _writer = new PassageWriter(this, Generation, _contexts, Options, logger);
+        _archive = new StoryArchive(turnLog, PlayerId, Options.RecentTurns);
         // Passages acknowledged but not finished before a crash or restart are written now.
         if (S.Turns.Any(t => t.Status is PassageStatus.Pending or PassageStatus.Generating)) _writer.Kick();
         return Task.CompletedTask;
@@ -70,7 +73,10 @@ public sealed partial class PlayerGrain(
         if (S.Removed) return await GetViewAsync();
         if (S.WorldId.Length > 0 && S.WorldId != worldId && CurrentRoom is { } oldRoom) await oldRoom.LeaveAsync(PlayerId);
         var world = GrainFactory.GetGrain<IWorldGrain>(worldId);
-        var startRoom = await world.JoinAsync(PlayerId, name);
+        var entry = await world.JoinAsync(PlayerId, name, S.WorldId == worldId ? S.LastWorldEventSeq : 0);
+        var startRoom = entry.StartRoom;
+        if (S.WorldId != worldId) S.LastWorldEventSeq = 0;
+        CatchUp(entry.MissedEvents);
         if (S.WorldId != worldId || S.RoomId.Length == 0)
         {
             // A story in a new world starts with the world's memory and author's note (the player may change them).
@@ -90,12 +96,28 @@ public sealed partial class PlayerGrain(
     {
         RoomView? room = S.Removed || CurrentRoom is not { } r ? null : await r.GetViewAsync();
         return new PlayerView(PlayerId, S.Name, S.WorldId, room, [.. S.Turns.Where(t => !t.Hidden).Select(t => t.Clone())],
-            [.. S.Inventory], [.. S.Quests], [.. S.RecentEvents], S.Memory, S.AuthorsNote, S.Removed);
+            [.. S.Inventory], [.. S.Quests], [.. S.RecentEvents], S.Memory, S.AuthorsNote, S.Removed, S.Turns.Count > 0 ? S.Turns[0].Seq : 0);
     }
+
+    public Task<EarlierStory> GetEarlierStoryAsync(int beforeSeq, int count) => _archive.ReadBeforeAsync(S, beforeSeq, count);
 
     public async Task GoOfflineAsync()
     {
         if (CurrentRoom is { } room) await room.LeaveAsync(PlayerId);
+        if (S.WorldId.Length > 0) await GrainFactory.GetGrain<IWorldGrain>(S.WorldId).LeaveAsync(PlayerId);
+    }
+
+    /// <summary>World events raised while the player was away join the event list (the story narrates only those it was there for).</summary>
+    private void CatchUp(IReadOnlyList<WorldEvent> missed)
+    {
+        foreach (var e in missed.Where(e => e.Seq > S.LastWorldEventSeq)) AddRecentEvent(e);
+    }
+
+    private void AddRecentEvent(WorldEvent e)
+    {
+        S.RecentEvents.Add(e);
+        if (S.RecentEvents.Count > Options.RecentWorldEvents) S.RecentEvents.RemoveRange(0, S.RecentEvents.Count - Options.RecentWorldEvents);
+        S.LastWorldEventSeq = Math.Max(S.LastWorldEventSeq, e.Seq);
     }
 
     public Task SubscribeAsync(IPlayerObserver observer)
@@ -176,9 +198,8 @@ public sealed partial class PlayerGrain(
     public async Task OnWorldEventAsync(WorldEvent worldEvent)
     {
         var id = $"world-{worldEvent.Seq}";
-        if (S.Removed || S.Turns.Exists(t => t.Id == id)) return;
-        S.RecentEvents.Add(worldEvent);
-        if (S.RecentEvents.Count > Options.RecentWorldEvents) S.RecentEvents.RemoveRange(0, S.RecentEvents.Count - Options.RecentWorldEvents);
+        if (S.Removed || worldEvent.Seq <= S.LastWorldEventSeq || S.Turns.Exists(t => t.Id == id)) return;
+        AddRecentEvent(worldEvent);
         var turn = new StoryTurn
         {
             Id = id,
@@ -199,7 +220,8 @@ public sealed partial class PlayerGrain(
     public async Task OnAnnouncementAsync(WorldEvent announcement)
     {
         var id = $"announcement-{announcement.Seq}";
-        if (S.Removed || S.Turns.Exists(t => t.Id == id)) return;
+        if (S.Removed || announcement.Seq <= S.LastWorldEventSeq || S.Turns.Exists(t => t.Id == id)) return;
+        S.LastWorldEventSeq = Math.Max(S.LastWorldEventSeq, announcement.Seq);
         var turn = new StoryTurn { Id = id, Kind = TurnKind.Announcement, PlayerText = announcement.Text, Text = announcement.Text, At = DateTimeOffset.UtcNow, Seq = NextSeq() };
         S.Turns.Add(turn);
         await SaveAsync();
@@ -271,6 +293,7 @@ public sealed partial class PlayerGrain(
         await _writeLock.WaitAsync();
         try
         {
+            await _archive.MoveSettledTurnsAsync(S);
             await state.WriteStateAsync();
         }
         finally

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 namespace TextGameGen.Grains.Game.World;
 
 /// <summary>
-/// A shared world: its players, rooms and the GM's event log. A world event is logged, then handed to every player,
-/// each of whom has the model narrate it in their own story; the handing-out runs in the background, so the world
-/// answers the GM at once and never waits on a busy player.
+/// A shared world: its players, rooms and the GM's event log. A world event is logged, then handed to every player
+/// online, each of whom has the model narrate it in their own story; the handing-out runs in the background, so the
+/// world answers the GM at once and never waits on a busy player. Players who were away get the events they missed in
+/// their event list when they join again. The world stays bounded: it keeps the players online or seen within
+/// <see cref="GameOptions.RecentPlayers"/>, and the last <see cref="GameOptions.KeptWorldEvents"/> events.
 /// </summary>
 public sealed partial class WorldGrain(
     [PersistentState("world", GameStorage.Name)] IPersistentState<WorldState> state,
@@ -17,6 +19,8 @@ public sealed partial class WorldGrain(
     private string WorldId => this.GetPrimaryKeyString();
 
     private WorldDefinition Definition => state.State.Definition!;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _lastPrune;
 
     /// <summary>A new world starts as its definition file says, or as the village template when it has none.</summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -61,14 +65,41 @@ public sealed partial class WorldGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task<string> JoinAsync(string playerId, string name)
+    public async Task<WorldEntry> JoinAsync(string playerId, string name, long lastEventSeq)
     {
-        if (!state.State.Players.TryGetValue(playerId, out var known) || known != name)
+        var s = state.State;
+        bool wasOffline = s.OfflineSince.Remove(playerId);
+        if (!s.Players.TryGetValue(playerId, out var known) || known != name || wasOffline)
         {
-            state.State.Players[playerId] = name;
+            s.Players[playerId] = name;
+            PruneIfDue();
             await state.WriteStateAsync();
         }
-        return state.State.StartRoom;
+        var missed = s.Events.Where(e => e.Seq > lastEventSeq).TakeLast(options.Value.RecentWorldEvents).ToList();
+        return new WorldEntry(s.StartRoom, missed);
+    }
+
+    public async Task LeaveAsync(string playerId)
+    {
+        var s = state.State;
+        if (!s.Players.ContainsKey(playerId) || s.OfflineSince.ContainsKey(playerId)) return;
+        s.OfflineSince[playerId] = DateTimeOffset.UtcNow;
+        PruneIfDue();
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>Forgets the players offline for longer than <see cref="GameOptions.RecentPlayers"/> (at most once a minute).</summary>
+    private void PruneIfDue()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now - _lastPrune < PruneInterval) return;
+        _lastPrune = now;
+        var s = state.State;
+        foreach (var (id, since) in s.OfflineSince.Where(p => now - p.Value > options.Value.RecentPlayers).ToList())
+        {
+            s.OfflineSince.Remove(id);
+            s.Players.Remove(id);
+        }
     }
 
     public Task<IReadOnlyDictionary<string, string>> GetPlayersAsync() =>
@@ -121,6 +152,7 @@ public sealed partial class WorldGrain(
     public async Task<bool> RemovePlayerAsync(string playerId, string by)
     {
         if (!state.State.Players.Remove(playerId)) return false;
+        state.State.OfflineSince.Remove(playerId);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IPlayerGrain>(playerId).RemoveAsync($"removed from the world by {by}");
         return true;
@@ -134,13 +166,15 @@ public sealed partial class WorldGrain(
         if (text.Length == 0 || text.Length > GameLimits.MaxEventChars) throw new ArgumentException($"An event is 1 to {GameLimits.MaxEventChars} characters.");
         var e = new WorldEvent(++state.State.NextSeq, text, by, DateTimeOffset.UtcNow);
         state.State.Events.Add(e);
+        int excess = state.State.Events.Count - options.Value.KeptWorldEvents;
+        if (excess > 0) state.State.Events.RemoveRange(0, excess);
         await state.WriteStateAsync();
         return e;
     }
 
     private async Task HandOutAsync(WorldEvent e, Func<IPlayerGrain, WorldEvent, Task> deliver)
     {
-        var players = state.State.Players.Keys.ToArray();
+        var players = state.State.Players.Keys.Where(id => !state.State.OfflineSince.ContainsKey(id)).ToArray();
         var results = await Task.WhenAll(players.Select(async id =>
         {
             try
