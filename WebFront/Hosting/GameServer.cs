@@ -22,7 +22,7 @@ public static partial class GameServer
         builder.AddGameSecurity();
         builder.AddGameCluster(hosting, cluster);
         builder.AddGameSignIn(hosting.GmKey, hosting.SignInsPerMinute);
-        builder.AddGameHub();
+        builder.AddGameHub(hosting);
         builder.Services.AddTextGameGenMetrics(m => m.AddPrometheusExporter());
 
         var app = builder.Build();

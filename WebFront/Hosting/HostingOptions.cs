@@ -33,5 +33,12 @@ public sealed class HostingOptions
     [Range(1, 1_000_000)]
     public int SignInsPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// Messages a browser connection may have waiting; a browser that lets more pile up (it stopped reading) is
+    /// disconnected and told why when it joins again.
+    /// </summary>
+    [Range(8, 100_000)]
+    public int ClientQueueLimit { get; set; } = 512;
+
     public bool IsEmbedded => Mode == HostingMode.Embedded;
 }

@@ -17,7 +17,7 @@ namespace TextGameGen.WebFront.Hubs;
 /// client method "event".
 /// </summary>
 [Authorize]
-public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptions<GameOptions> game, GameMetrics metrics, IHostApplicationLifetime lifetime) : Hub
+public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, ClientOutboxes outboxes, IOptions<GameOptions> game, GameMetrics metrics, IHostApplicationLifetime lifetime) : Hub
 {
     public const string Path = "/hub";
     /// <summary>Largest message the hub accepts from a browser, in bytes.</summary>
@@ -49,7 +49,10 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
         if (!worlds.Any(w => w.Id == id)) throw new HubException($"There is no world '{id}'. Worlds: {string.Join(", ", worlds.Select(w => w.Id))}.");
         Context.Items[WorldKey] = id;
         await relay.ConnectAsync(PlayerId, Context.ConnectionId);
-        return await Player.JoinAsync(PlayerName, id);
+        var view = await Player.JoinAsync(PlayerName, id);
+        if (outboxes.TakeNotice(PlayerId) is { } why)
+            outboxes.Send(PlayerId, new PlayerEvent(PlayerEventKind.Notice, PlayerId, Text: $"Your last connection was closed: {why}. Nothing stored was lost."));
+        return view;
     }
 
     public Task<PlayerView> View() => Player.GetViewAsync();
@@ -57,7 +60,7 @@ public sealed class GameHub(IGrainFactory grains, PlayerEventRelay relay, IOptio
     /// <summary>A page of the story before position <paramref name="beforeSeq"/> (the page's "earlier story" button), oldest first.</summary>
     public Task<EarlierStory> Earlier(int beforeSeq) => Player.GetEarlierStoryAsync(beforeSeq, EarlierPage);
 
-    private const int EarlierPage = 20;
+    private const int EarlierPage = 50;
 
     /// <summary>One command with the client's turn id; the answer comes once the turn is stored. The same id twice is applied once.</summary>
     public async Task<TurnAck> Act(string turnId, string command)

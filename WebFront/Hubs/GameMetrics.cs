@@ -15,6 +15,7 @@ public sealed class GameMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Histogram<double> _ackDuration;
     private readonly AckTimes _ackTimes;
+    private readonly Counter<long> _dropped;
     private int _connections;
 
     public GameMetrics(IMeterFactory meters, AckTimes ackTimes)
@@ -24,6 +25,7 @@ public sealed class GameMetrics : IDisposable
         _ackDuration = _meter.CreateHistogram<double>(AckDurationName, "ms", "Server time from a command reaching the hub to its stored acknowledgement");
         Refused = _meter.CreateCounter<long>("tgg.hub.refused", "{call}", "Hub calls refused: rate limit, size, bad input");
         _meter.CreateObservableGauge("tgg.hub.connections", () => Volatile.Read(ref _connections), "{connection}", "Open SignalR connections");
+        _dropped = _meter.CreateCounter<long>("tgg.hub.clients.dropped", "{connection}", "Connections closed because the browser fell too far behind");
     }
 
     public Counter<long> Refused { get; }
@@ -39,6 +41,7 @@ public sealed class GameMetrics : IDisposable
     public int Connections => Volatile.Read(ref _connections);
 
     public void Connected() => Interlocked.Increment(ref _connections);
+    public void ClientDropped() => _dropped.Add(1);
     public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     public void Dispose() => _meter.Dispose();

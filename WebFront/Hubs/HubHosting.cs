@@ -5,8 +5,9 @@ namespace TextGameGen.WebFront.Hubs;
 /// <summary>The SignalR hub with its filters (rate limit, errors), the relay of player events, and its metrics.</summary>
 public static class HubHosting
 {
-    public static WebApplicationBuilder AddGameHub(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddGameHub(this WebApplicationBuilder builder, Hosting.HostingOptions hosting)
     {
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(hosting));
         builder.Services.AddSingleton<AckTimes>();
         builder.Services.AddSingleton<GameMetrics>();
         builder.Services.AddSingleton<RateLimitFilter>();
@@ -16,6 +17,9 @@ public static class HubHosting
             options.AddFilter<RateLimitFilter>();
             options.AddFilter<ErrorFilter>();
         }).AddJsonProtocol(o => HubJson.Configure(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<ClientOutboxes>();
+        builder.Services.AddSingleton<RoomMembers>();
+        builder.Services.AddSingleton<HubLifetimeManager<GameHub>, OutboxHubLifetimeManager>();
         builder.Services.AddSingleton<PlayerEventRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PlayerEventRelay>());
         return builder;

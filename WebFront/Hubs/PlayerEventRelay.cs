@@ -5,11 +5,12 @@ namespace TextGameGen.WebFront.Hubs;
 
 /// <summary>
 /// This front end's observer of the players connected to it: subscribes to a player's grain while the player has a
-/// connection here, and forwards each event to that player's browsers (every connection of the user) in order.
+/// connection here, and queues each event for that player's browsers (every connection of the user, through its
+/// <see cref="ClientOutboxes">outbox</see>) in order; rooms' notes go to <see cref="RoomMembers"/>.
 /// Subscriptions are renewed every 15 seconds (a grain forgets observers it has not heard from, and a grain that moved
 /// to another silo after a failure has none), and with every turn the player sends.
 /// </summary>
-public sealed partial class PlayerEventRelay(IGrainFactory grains, IHubContext<GameHub> hub, ILogger<PlayerEventRelay> logger)
+public sealed partial class PlayerEventRelay(IGrainFactory grains, ClientOutboxes outboxes, RoomMembers rooms, ILogger<PlayerEventRelay> logger)
     : IPlayerObserver, IHostedService
 {
     public const string ClientMethod = "event";
@@ -49,7 +50,17 @@ public sealed partial class PlayerEventRelay(IGrainFactory grains, IHubContext<G
         await player.GoOfflineAsync();
     }
 
-    public Task OnEventAsync(PlayerEvent e) => hub.Clients.User(e.PlayerId).SendAsync(ClientMethod, e);
+    public Task OnEventAsync(PlayerEvent e)
+    {
+        outboxes.Send(e.PlayerId, e);
+        return Task.CompletedTask;
+    }
+
+    public Task OnRoomAsync(string roomKey, IReadOnlyList<RoomNote> notes)
+    {
+        rooms.Apply(roomKey, notes);
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

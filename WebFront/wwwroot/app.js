@@ -216,6 +216,10 @@ function onEvent(e) {
       addWorldEvent(e.worldEvent, "announce");
       upsertTurn(e.turn);
       break;
+    case "notice":
+      $("banner").textContent = e.text;
+      $("banner").hidden = false;
+      break;
     case "removed":
       $("banner").textContent = e.text;
       $("banner").hidden = false;

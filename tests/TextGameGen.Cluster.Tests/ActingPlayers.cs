@@ -19,6 +19,7 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
     /// <summary>Turns refused because they could not be stored (during a storage outage), with the message given.</summary>
     public ConcurrentBag<string> NotStored { get; } = [];
     public long Sent;
+    private readonly ConcurrentDictionary<string, int> _nextTurn = new();
 
     public IEnumerable<string> Ids => Enumerable.Range(0, count).Select(i => $"{prefix}-{i}");
 
@@ -29,10 +30,11 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
     /// <summary>Every player sends turns until <paramref name="stop"/>, pausing <paramref name="pause"/> between them.</summary>
     public Task ActUntilAsync(CancellationToken stop, TimeSpan pause) => Task.WhenAll(Ids.Select(async (id, i) =>
     {
-        var random = new Random(i);
-        for (int n = 0; !stop.IsCancellationRequested; n++)
+        var random = new Random(i + 1000 * _nextTurn.GetValueOrDefault(id));
+        while (!stop.IsCancellationRequested)
         {
-            string turnId = $"t{n}";
+            // Turn ids are never reused across calls: the server recognises a repeated id among a player's recent turns.
+            string turnId = $"t{_nextTurn.AddOrUpdate(id, 0, (_, n) => n + 1)}";
             var command = Commands[random.Next(Commands.Length)];
             if (!await TryAsync(id, turnId, command) && !stop.IsCancellationRequested)
             {
@@ -111,8 +113,7 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
         int acked = 0, missing = 0, doubled = 0;
         foreach (var id in Ids)
         {
-            var view = await Player(id).GetViewAsync();
-            var stored = view.Story.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Count());
+            var stored = (await WholeStoryAsync(Player(id))).GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.Count());
             doubled += stored.Values.Count(c => c > 1);
             foreach (var turnId in Acknowledged.GetValueOrDefault(id) ?? [])
             {
@@ -121,5 +122,19 @@ public sealed class ActingPlayers(IGrainFactory grains, int count, string prefix
             }
         }
         return (acked, missing, doubled);
+    }
+
+    /// <summary>The recent turns and, paged back through the turn log, every earlier one.</summary>
+    private static async Task<List<StoryTurn>> WholeStoryAsync(IPlayerGrain player)
+    {
+        var view = await player.GetViewAsync();
+        var turns = new List<StoryTurn>(view.Story);
+        for (int before = view.EarlierBefore; before > 1;)
+        {
+            var page = await player.GetEarlierStoryAsync(before, 100);
+            turns.InsertRange(0, page.Turns);
+            before = page.HasMore ? page.NextBefore : 0;
+        }
+        return turns;
     }
 }

@@ -3,10 +3,33 @@ using TextGameGen.Grains.Game;
 
 namespace TextGameGen.Grains.Tests;
 
-/// <summary>A test-side player observer that records every event it is sent.</summary>
+/// <summary>
+/// A test-side front end that records every event it is sent; room notes are kept as a front end keeps them (who of
+/// its players is in which room) and each action shown to its players but the actor is recorded as a room event.
+/// </summary>
 public sealed class RecordingObserver : IPlayerObserver
 {
+    private readonly Dictionary<string, HashSet<string>> _rooms = [];
+
     public ConcurrentQueue<PlayerEvent> Events { get; } = new();
+
+    public Task OnRoomAsync(string roomKey, IReadOnlyList<RoomNote> notes)
+    {
+        lock (_rooms)
+        {
+            if (!_rooms.TryGetValue(roomKey, out var members)) _rooms[roomKey] = members = [];
+            foreach (var note in notes)
+            {
+                if (note.Activity is { } a)
+                {
+                    foreach (var id in members.Where(id => id != a.ActorId)) Events.Enqueue(new PlayerEvent(PlayerEventKind.Room, id, Text: a.Text, Activity: a));
+                }
+                else if (note.Present) members.Add(note.PlayerId!);
+                else members.Remove(note.PlayerId!);
+            }
+        }
+        return Task.CompletedTask;
+    }
 
     public Task OnEventAsync(PlayerEvent e)
     {

@@ -157,6 +157,14 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
     {
         var view = await _hub!.InvokeAsync<PlayerView>("View", cancellationToken);
         var stored = view.Story.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        // Older turns are in the server's turn log: paged back through "earlier story", a page at a time (the hub allows 5 calls a second).
+        for (int before = view.EarlierBefore; before > 1;)
+        {
+            var page = await _hub!.InvokeAsync<EarlierStory>("Earlier", before, cancellationToken);
+            stored.UnionWith(page.Turns.Select(t => t.Id));
+            before = page.HasMore ? page.NextBefore : 0;
+            await Task.Delay(250, cancellationToken);
+        }
         lock (AcknowledgedTurns) return [.. AcknowledgedTurns.Where(id => !stored.Contains(id))];
     }
 

@@ -86,3 +86,11 @@ public sealed class TwoWorldsGameServer : GameServerFixture
     protected override (string Id, string Generator)[] Worlds => [("default", "default"), ("first", "default"), ("second", "second")];
     protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Inference:Generators:second={TestModels.Hostile}"];
 }
+
+/// <summary>The tiny model with a small outbox per browser connection: for the test of a browser that stops reading.</summary>
+public sealed class SmallOutboxGameServer : GameServerFixture
+{
+    public const int Limit = 64;
+    protected override string ModelPath => TestModels.TinyRandom;
+    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}"];
+}

@@ -10,6 +10,13 @@ public interface IPlayerObserver : IGrainObserver
     /// <summary>One event; a front end that does not answer within 5 s is taken for gone (it subscribes again when it is not).</summary>
     [Alias("OnEvent"), ResponseTimeout("00:00:05")]
     Task OnEventAsync(PlayerEvent e);
+
+    /// <summary>
+    /// What happened in a room since the last call, in the room's order: who of this front end's players came or went
+    /// (the front end keeps the list) and the actions to show them. One call per front end, not one per player.
+    /// </summary>
+    [Alias("OnRoom"), ResponseTimeout("00:00:05")]
+    Task OnRoomAsync(string roomKey, IReadOnlyList<RoomNote> notes);
 }
 
 /// <summary>One player's story, place, belongings and quests (key: the player id from authentication).</summary>
@@ -58,7 +65,6 @@ public interface IPlayerGrain : IGrainWithStringKey
     // Called by the world and room grains.
     [Alias("OnWorldEvent")] Task OnWorldEventAsync(WorldEvent worldEvent);
     [Alias("OnAnnouncement")] Task OnAnnouncementAsync(WorldEvent announcement);
-    [Alias("OnRoomActivity"), AlwaysInterleave] Task OnRoomActivityAsync(RoomActivity activity);
     [Alias("Remove")] Task RemoveAsync(string reason);
 }
 
@@ -117,7 +123,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("IsDefined")] Task<bool> IsDefinedAsync();
     /// <summary>The room as seen by a player; the first call writes the description when none was given.</summary>
     [Alias("View")] Task<RoomView> GetViewAsync();
-    [Alias("Enter")] Task<RoomView> EnterAsync(string playerId, string name);
+    /// <summary>The player is here; the room's actions reach them through <paramref name="frontEnds"/> (those they are connected to).</summary>
+    [Alias("Enter")] Task<RoomView> EnterAsync(string playerId, string name, IReadOnlyList<IPlayerObserver> frontEnds);
+
+    /// <summary>
+    /// The front ends a present player is connected to now (sent when they change and with every renewal of the
+    /// player's subscriptions, which also puts back a player the room lost after it moved to another silo).
+    /// </summary>
+    [Alias("FrontEnds")] Task SetFrontEndsAsync(string playerId, string name, IReadOnlyList<IPlayerObserver> frontEnds);
     [Alias("Leave")] Task LeaveAsync(string playerId);
     /// <summary>Records an action in the room's order and tells every other player present; returns its number.</summary>
     [Alias("Act")] Task<long> ActAsync(string playerId, string name, string text);

@@ -41,6 +41,20 @@ public sealed record RoomActivity(
     [property: Id(4)] string Text);
 
 /// <summary>
+/// A room's note to a front end: an action (<see cref="Activity"/>), or a player of that front end coming
+/// (<see cref="Present"/>) or going.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("TextGameGen.RoomNote")]
+public sealed record RoomNote(
+    [property: Id(0)] RoomActivity? Activity,
+    [property: Id(1)] string? PlayerId = null,
+    [property: Id(2)] bool Present = false)
+{
+    public static RoomNote Came(string playerId) => new(null, playerId, true);
+    public static RoomNote Went(string playerId) => new(null, playerId, false);
+}
+
+/// <summary>
 /// Everything the page needs to draw a player's game, fetched on join and after a reconnect. <see cref="Story"/> is
 /// the recent turns; turns before position <see cref="EarlierBefore"/> (when above 1) come a page at a time from
 /// <see cref="IPlayerGrain.GetEarlierStoryAsync"/>.
@@ -122,6 +136,8 @@ public enum PlayerEventKind
     Announcement,
     /// <summary>A game master removed the player from the world.</summary>
     Removed,
+    /// <summary>Something the server tells the page about the connection (why it was closed, say).</summary>
+    Notice,
 }
 
 /// <summary>A message pushed to a player's browsers.</summary>

@@ -19,15 +19,22 @@ public sealed class FrontEndDelivery(OrderedSender sender)
 
     public int Count => _listeners.Count;
 
-    /// <summary>Adds or renews a front end; the first one after a quiet spell gets the events kept meanwhile, first.</summary>
-    public void Listen(IPlayerObserver observer)
+    public IReadOnlyList<IPlayerObserver> Observers => [.. _listeners.Keys];
+
+    /// <summary>
+    /// Adds or renews a front end (true: it is new); the first one after a quiet spell gets the events kept meanwhile,
+    /// first.
+    /// </summary>
+    public bool Listen(IPlayerObserver observer)
     {
+        bool added = !_listeners.ContainsKey(observer);
         _listeners[observer] = DateTime.UtcNow;
-        if (_kept.Count == 0) return; // the usual case: a renewal, or a turn from a front end already listening
+        if (_kept.Count == 0) return added; // the usual case: a renewal, or a turn from a front end already listening
         sender.Enqueue(async () =>
         {
             while (_kept.Count > 0 && _listeners.Count > 0) await DeliverAsync(_kept.Dequeue(), keepOnFailure: false);
         });
+        return added;
     }
 
     public void Stop(IPlayerObserver observer) => _listeners.Remove(observer);

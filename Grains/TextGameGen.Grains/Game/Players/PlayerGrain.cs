@@ -87,7 +87,7 @@ public sealed partial class PlayerGrain(
             S.RoomId = startRoom;
         }
         S.Name = name;
-        await CurrentRoom!.EnterAsync(PlayerId, name);
+        await CurrentRoom!.EnterAsync(PlayerId, name, _frontEnds.Observers);
         await SaveAsync();
         return await GetViewAsync();
     }
@@ -123,13 +123,25 @@ public sealed partial class PlayerGrain(
     public Task SubscribeAsync(IPlayerObserver observer)
     {
         _frontEnds.Listen(observer);
+        TellRoomFrontEnds(); // also with every renewal: a room that moved after a silo died learns who is here again
         return Task.CompletedTask;
     }
 
     public Task UnsubscribeAsync(IPlayerObserver observer)
     {
         _frontEnds.Stop(observer);
+        TellRoomFrontEnds();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Tells the room the front ends the player is connected to (read when the call's turn comes, in order with the player's actions).</summary>
+    private void TellRoomFrontEnds()
+    {
+        if (S.Removed || CurrentRoom is not { } room) return;
+        var roomId = S.RoomId;
+        _toRoom.Enqueue(() => S.RoomId == roomId && !S.Removed && _frontEnds.Count > 0
+            ? room.SetFrontEndsAsync(PlayerId, S.Name, _frontEnds.Observers)
+            : Task.CompletedTask);
     }
 
     public async Task SetMemoryAsync(string memory, string authorsNote)
@@ -145,7 +157,7 @@ public sealed partial class PlayerGrain(
 
     public async Task<TurnAck> SubmitAsync(string clientTurnId, string command, IPlayerObserver? observer = null)
     {
-        if (observer is not null) _frontEnds.Listen(observer);
+        if (observer is not null && _frontEnds.Listen(observer)) TellRoomFrontEnds();
         if (!s_turnId.IsMatch(clientTurnId)) return TurnAck.Refused(clientTurnId, "A turn id is 1 to 64 letters, digits, '-' or '_'.");
         if (S.Removed) return TurnAck.Refused(clientTurnId, $"You can no longer play in this world: {S.RemovedReason}.");
         if (S.WorldId.Length == 0) return TurnAck.Refused(clientTurnId, "Join a world first.");
@@ -156,7 +168,7 @@ public sealed partial class PlayerGrain(
         if (!CommandParser.TryParse(command, out var parsed, out var error)) return TurnAck.Refused(clientTurnId, error);
 
         var turn = new StoryTurn { Id = clientTurnId, Kind = parsed.Kind, PlayerText = command.Trim(), At = DateTimeOffset.UtcNow };
-        var context = new RuleContext(S, turn, new RuleServices(PlayerId, RoomOf, TellRoom, _writer.Stop));
+        var context = new RuleContext(S, turn, new RuleServices(PlayerId, RoomOf, TellRoom, _writer.Stop, () => _frontEnds.Observers));
         if (await parsed.ApplyAsync(context) is { } refusal)
         {
             await context.RollbackAsync();
@@ -226,12 +238,6 @@ public sealed partial class PlayerGrain(
         S.Turns.Add(turn);
         await SaveAsync();
         Notify(new PlayerEvent(PlayerEventKind.Announcement, PlayerId, turn.Id, announcement.Text, Turn: turn.Clone(), WorldEvent: announcement));
-    }
-
-    public Task OnRoomActivityAsync(RoomActivity activity)
-    {
-        Notify(new PlayerEvent(PlayerEventKind.Room, PlayerId, Text: activity.Text, Activity: activity));
-        return Task.CompletedTask;
     }
 
     public async Task RemoveAsync(string reason)

@@ -2,8 +2,8 @@ using TextGameGen.Grains.Game.Story;
 
 namespace TextGameGen.Grains.Game.Rules;
 
-/// <summary>What the player grain lends its rules: who the player is, the rooms of their world, the room's ear, the passage writer.</summary>
-public sealed record RuleServices(string PlayerId, Func<string, IRoomGrain> RoomOf, Action<string> TellRoom, Action<string> StopWriting);
+/// <summary>What the player grain lends its rules: who the player is, the rooms of their world, the room's ear, the passage writer, the front ends the player is connected to.</summary>
+public sealed record RuleServices(string PlayerId, Func<string, IRoomGrain> RoomOf, Action<string> TellRoom, Action<string> StopWriting, Func<IReadOnlyList<IPlayerObserver>> FrontEnds);
 
 /// <summary>
 /// What a rule may read and change while it applies a command to a turn: the player's state, the room, the turn
@@ -20,6 +20,9 @@ public sealed class RuleContext(PlayerState state, StoryTurn turn, RuleServices 
     public StoryTurn Turn { get; } = turn;
     public string PlayerId => services.PlayerId;
     public string PlayerName => State.Name;
+
+    /// <summary>The front ends the player is connected to (a room they enter speaks to them through these).</summary>
+    public IReadOnlyList<IPlayerObserver> FrontEnds => services.FrontEnds();
 
     /// <summary>The room the player is in.</summary>
     public IRoomGrain Room => services.RoomOf(State.RoomId);

@@ -31,11 +31,11 @@ public sealed record GoCommand(string Exit) : GameCommand
         if (exit is null) return $"You can't go '{Exit}'. Exits: {string.Join(", ", here.Exits.Keys)}.";
         string fromId = context.State.RoomId, toId = here.Exits[exit];
         await from.LeaveAsync(context.PlayerId);
-        context.OnRollback(() => from.EnterAsync(context.PlayerId, context.PlayerName));
+        context.OnRollback(() => from.EnterAsync(context.PlayerId, context.PlayerName, context.FrontEnds));
         context.State.RoomId = toId;
         context.OnRollback(() => context.State.RoomId = fromId);
         var to = context.RoomOf(toId);
-        var there = await to.EnterAsync(context.PlayerId, context.PlayerName);
+        var there = await to.EnterAsync(context.PlayerId, context.PlayerName, context.FrontEnds);
         context.OnRollback(() => to.LeaveAsync(context.PlayerId));
         context.Turn.PromptLine = RuleContext.Narration($"You go {exit} to {there.Name}.");
         context.Answer(LookCommand.Describe(there));

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Contracts.Sampling;
@@ -10,33 +9,29 @@ namespace TextGameGen.Grains.Game.World;
 
 /// <summary>
 /// A room: its description (written by the model on the first look when no GM gave one, then kept), exits, items
-/// and who is here. Actions in the room get the room's numbers in the order they arrive, and are delivered to the
-/// other players present in that order, by one delivery loop, so the room never waits on a busy player.
+/// and who is here. Actions in the room get the room's numbers in the order they arrive, and reach the players present
+/// through their front ends, one message per front end, in that order (see <see cref="RoomAudience"/>), so the room
+/// never waits on a busy player or a slow front end.
 /// </summary>
 public sealed partial class RoomGrain(
     [PersistentState("room", GameStorage.Name)] IPersistentState<RoomState> state,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain
 {
-    private readonly Dictionary<string, string> _present = new(StringComparer.Ordinal);
-    private readonly Channel<(RoomActivity Activity, string[] Recipients)> _deliveries = Channel.CreateUnbounded<(RoomActivity, string[])>();
+    private RoomAudience _audience = null!;
     private const int DescriptionTokens = 40;
     private long _seq;
-    private Task? _deliveryLoop;
 
     private string RoomId => this.GetPrimaryKeyString().Split('/', 2)[^1];
     private string WorldId => this.GetPrimaryKeyString().Split('/', 2)[0];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _deliveryLoop = DeliverAsync();
+        _audience = new RoomAudience(this.GetPrimaryKeyString(), why => LogFrontEndCutOff(logger, RoomId, why));
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _deliveries.Writer.TryComplete();
-        if (_deliveryLoop is not null) await _deliveryLoop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-    }
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await _audience.CloseAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
 
     public async Task ConfigureAsync(RoomSpec spec)
     {
@@ -65,21 +60,29 @@ public sealed partial class RoomGrain(
         return View();
     }
 
-    public async Task<RoomView> EnterAsync(string playerId, string name)
+    public async Task<RoomView> EnterAsync(string playerId, string name, IReadOnlyList<IPlayerObserver> frontEnds)
     {
-        bool arrived = !_present.ContainsKey(playerId);
-        _present[playerId] = name;
-        if (arrived) Enqueue(playerId, name, $"{name} arrives.");
+        if (_audience.Set(playerId, name, frontEnds)) Tell(playerId, name, $"{name} arrives.");
         return await GetViewAsync();
+    }
+
+    public Task SetFrontEndsAsync(string playerId, string name, IReadOnlyList<IPlayerObserver> frontEnds)
+    {
+        _audience.Set(playerId, name, frontEnds); // a player the room lost (it moved after a silo died) is back, without a fanfare
+        return Task.CompletedTask;
     }
 
     public Task LeaveAsync(string playerId)
     {
-        if (_present.Remove(playerId, out var name)) Enqueue(playerId, name, $"{name} leaves.");
+        if (_audience.NameOf(playerId) is { } name)
+        {
+            Tell(playerId, name, $"{name} leaves.");
+            _audience.Remove(playerId);
+        }
         return Task.CompletedTask;
     }
 
-    public Task<long> ActAsync(string playerId, string name, string text) => Task.FromResult(Enqueue(playerId, name, text));
+    public Task<long> ActAsync(string playerId, string name, string text) => Task.FromResult(Tell(playerId, name, text));
 
     public async Task<bool> TakeAsync(string item)
     {
@@ -101,30 +104,14 @@ public sealed partial class RoomGrain(
         var s = state.State;
         var name = s.Name.Length > 0 ? s.Name : TitleFromId(RoomId);
         return new RoomView(RoomId, name, s.Description, new Dictionary<string, string>(s.Exits, StringComparer.OrdinalIgnoreCase),
-            [.. s.Items], [.. s.Npcs], [.. _present.Values.Order(StringComparer.OrdinalIgnoreCase)]);
+            [.. s.Items], [.. s.Npcs], [.. _audience.Names.Order(StringComparer.OrdinalIgnoreCase)]);
     }
 
-    private long Enqueue(string actorId, string actorName, string text)
+    private long Tell(string actorId, string actorName, string text)
     {
         var activity = new RoomActivity(RoomId, ++_seq, actorId, actorName, text);
-        var recipients = _present.Keys.Where(id => id != actorId).ToArray();
-        _deliveries.Writer.TryWrite((activity, recipients));
+        _audience.Tell(activity);
         return activity.Seq;
-    }
-
-    private async Task DeliverAsync()
-    {
-        await foreach (var (activity, recipients) in _deliveries.Reader.ReadAllAsync())
-        {
-            try
-            {
-                await Task.WhenAll(recipients.Select(id => GrainFactory.GetGrain<IPlayerGrain>(id).OnRoomActivityAsync(activity)));
-            }
-            catch (Exception ex)
-            {
-                LogDeliveryFailed(logger, RoomId, activity.Seq, ex.Message);
-            }
-        }
     }
 
     /// <summary>The model writes the room's description once; it is stored and every later visitor reads the same.</summary>
@@ -161,8 +148,8 @@ public sealed partial class RoomGrain(
         return (int)(h & 0x7fffffff);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: could not deliver activity {Seq}: {Message}")]
-    private static partial void LogDeliveryFailed(ILogger logger, string room, long seq, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: a front end was cut off ({Why}); its players come back with their next renewal")]
+    private static partial void LogFrontEndCutOff(ILogger logger, string room, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {Room}: no description written ({Outcome}: {Error})")]
     private static partial void LogDescriptionFailed(ILogger logger, string room, GenerationOutcome outcome, string error);
