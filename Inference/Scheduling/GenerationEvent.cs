@@ -9,4 +9,8 @@ namespace TextGameGen.Inference.Scheduling;
 public sealed record GenerationEvent(string Text, int TokenCount, GenerationOutcome? Outcome = null, FinishReason? Finish = null, string? Error = null)
 {
     public bool IsFinal => Outcome is not null;
+
+    /// <summary>Set on an event that only tells a waiting request its place in line (1: next), with the estimated wait when known.</summary>
+    public int? Place { get; init; }
+    public double? WaitSeconds { get; init; }
 }

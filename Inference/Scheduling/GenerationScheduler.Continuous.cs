@@ -24,7 +24,7 @@ public sealed partial class GenerationScheduler
         int longest = 0;
         lock (_gate)
         {
-            while (_running.Count + _prefilling.Count + batch.Count < _options.MaxBatchSize && _waiting.TryPeek(out var next, out _))
+            while (_running.Count + _prefilling.Count + batch.Count < _options.MaxBatchSize && _waiting.TryPeek(out var next))
             {
                 int length = next.Prompt.Length;
                 if (length > _options.MaxPrefillTokensPerStep)
@@ -32,6 +32,7 @@ public sealed partial class GenerationScheduler
                     // A long prompt is prefilled in chunks between decode steps, one at a time.
                     if (_prefilling.Count > 0 || batch.Count > 0 || !FitsKv(length + next.Settings.MaxNewTokens, 0)) break;
                     _waiting.Dequeue();
+                    _admissions.Admitted();
                     StartChunkedPrefill(next);
                     break;
                 }
@@ -41,6 +42,7 @@ public sealed partial class GenerationScheduler
                 bool mismatched = batch.Count > 0 && (length > 2 * longest || 2 * length < longest);
                 if (padded > budget || mismatched || !FitsKv(Math.Max(longest, length), batch.Count + 1)) break;
                 _waiting.Dequeue();
+                _admissions.Admitted();
                 batch.Add(next);
                 longest = Math.Max(longest, length);
             }

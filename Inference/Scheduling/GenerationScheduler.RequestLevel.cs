@@ -14,7 +14,7 @@ public sealed partial class GenerationScheduler
         lock (_gate)
         {
             if (_waiting.Count == 0) return;
-            if (_waiting.Count < size && _waiting.TryPeek(out var oldest, out _) && oldest.MillisecondsSinceSubmit < _options.StaticBatchDelay.TotalMilliseconds)
+            if (_waiting.Count < size && _waiting.TryPeek(out var oldest) && oldest.MillisecondsSinceSubmit < _options.StaticBatchDelay.TotalMilliseconds)
             {
                 Monitor.Exit(_gate);
                 try { Thread.Sleep(1); } finally { Monitor.Enter(_gate); }

@@ -11,15 +11,12 @@ public sealed partial class GenerationScheduler
     {
         lock (_gate)
         {
-            if (_waiting.Count == 0) return;
-            var kept = new List<(ScheduledRequest, (int, long))>();
-            while (_waiting.TryDequeue(out var r, out var priority))
+            _waiting.RemoveAll(r =>
             {
-                if (r.CancellationToken.IsCancellationRequested) End(r, GenerationOutcome.Cancelled);
-                else if (r.IsExpired(now)) End(r, GenerationOutcome.TimedOut, error: "The request's deadline passed before it could start.");
-                else kept.Add((r, priority));
-            }
-            foreach (var (r, p) in kept) _waiting.Enqueue(r, p);
+                if (r.CancellationToken.IsCancellationRequested) return End(r, GenerationOutcome.Cancelled) || true;
+                if (r.IsExpired(now)) return End(r, GenerationOutcome.TimedOut, error: "The request's deadline passed before it could start.") || true;
+                return false;
+            });
         }
     }
 

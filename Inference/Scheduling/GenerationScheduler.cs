@@ -21,7 +21,10 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private readonly StoryTokenizer _tokenizer;
     private readonly SchedulerOptions _options;
     private readonly object _gate = new();
-    private readonly PriorityQueue<ScheduledRequest, (int Priority, long Sequence)> _waiting = new();
+    private readonly FairQueue _waiting = new();
+    private readonly AdmissionRate _admissions = new();
+    private bool _lineJoined;
+    private long _placesRankedAt;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _loop;
@@ -56,12 +59,12 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
 
     /// <summary>Streams a passage for the prompt's token ids. The last event carries the outcome.</summary>
     public async IAsyncEnumerable<GenerationEvent> GenerateAsync(int[] promptIds, SamplerSettings settings,
-        GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null,
+        GenerationPriority priority = GenerationPriority.Interactive, TimeSpan? deadline = null, string? submitter = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // A consumer that stops reading early (disposes the enumerator) frees its row too.
         using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var request = Submit(promptIds, settings, priority, deadline, abandoned.Token);
+        var request = Submit(promptIds, settings, priority, deadline, submitter, abandoned.Token);
         try
         {
             await foreach (var e in request.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -73,12 +76,12 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         }
     }
 
-    private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, CancellationToken cancellationToken)
+    private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, string? submitter, CancellationToken cancellationToken)
     {
         settings.EnsureValid();
         var prompt = PromptWindow.Fit(promptIds, settings.MaxNewTokens, _options.ContextLength);
         var request = new ScheduledRequest(Interlocked.Increment(ref _sequence), prompt, settings, priority,
-            DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Count, cancellationToken);
+            DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Count, cancellationToken) { Submitter = submitter };
         Interlocked.Increment(ref _submitted);
         lock (_gate)
         {
@@ -87,7 +90,8 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
                 End(request, GenerationOutcome.Busy, error: _stopping.IsCancellationRequested ? "The scheduler is shutting down." : "The generation queue is full; try again shortly.");
                 return request;
             }
-            _waiting.Enqueue(request, ((int)priority, request.Sequence));
+            _waiting.Enqueue(request);
+            _lineJoined |= submitter is not null;
         }
         _signal.Release();
         return request;
@@ -127,6 +131,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         DropEndedRunning(now);
         if (_options.Mode == BatchingMode.Continuous) AdmitContinuous();
         else if (_running.Count == 0) AdmitStatic(); // the benchmarks' baselines (GenerationScheduler.RequestLevel.cs)
+        ReportPlacesInLine();
         bool decode = _running.Count > 0;
         if (decode) DecodeStep();
         Timings.Iteration(Stopwatch.GetTimestamp() - start, decode);
@@ -171,7 +176,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         _cache = null;
         lock (_gate)
         {
-            while (_waiting.TryDequeue(out var r, out _)) End(r, GenerationOutcome.Cancelled, error: "The scheduler stopped.");
+            _waiting.RemoveAll(r => End(r, GenerationOutcome.Cancelled, error: "The scheduler stopped.") || true);
         }
         _runningCount = 0;
     }

@@ -38,6 +38,21 @@ internal sealed class ScheduledRequest
     }
 
     public long Sequence { get; }
+
+    /// <summary>Who asked (a player id): the fair queue serves submitters in turn, and only their requests are told their place in line.</summary>
+    public string? Submitter { get; init; }
+
+    /// <summary>The place in line last told to the submitter (0: none yet), and when (a Stopwatch timestamp).</summary>
+    public int ToldPlace { get; private set; }
+    public long ToldAt { get; private set; }
+
+    /// <summary>Tells a waiting request its place in line and the estimated wait (from the scheduler's loop, the only writer).</summary>
+    public void TellPlace(int place, double? waitSeconds)
+    {
+        ToldPlace = place;
+        ToldAt = Stopwatch.GetTimestamp();
+        _events.Writer.TryWrite(new GenerationEvent("", 0) { Place = place, WaitSeconds = waitSeconds });
+    }
     public int[] Prompt { get; }
     public SamplerSettings Settings { get; }
     public GenerationPriority Priority { get; }

@@ -39,6 +39,12 @@ public sealed record SchedulerOptions
     /// <summary>Static mode: how long to wait for a batch to fill.</summary>
     public TimeSpan StaticBatchDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// A waiting request with a submitter is told its place in line when it joins, and a changed place at most this
+    /// often (zero: at every change).
+    /// </summary>
+    public TimeSpan PlacesInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Deadline for requests that bring none.</summary>
     public TimeSpan DefaultDeadline { get; init; } = TimeSpan.FromMinutes(2);
 

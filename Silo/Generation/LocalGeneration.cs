@@ -28,8 +28,13 @@ public static class LocalGeneration
         var interval = request.StreamInterval ?? TimeSpan.Zero;
         var pending = new StringBuilder();
         long lastSent = 0;
-        await foreach (var e in loaded.Scheduler.GenerateAsync(request.Prompt, request.Sampler, request.Priority, request.Deadline, cancellationToken))
+        await foreach (var e in loaded.Scheduler.GenerateAsync(request.Prompt, request.Sampler, request.Priority, request.Deadline, request.Submitter, cancellationToken))
         {
+            if (e.Place is { } place)
+            {
+                yield return GenerationChunk.Waiting(place, e.WaitSeconds);
+                continue;
+            }
             pending.Append(e.Text);
             if (!e.IsFinal && (pending.Length == 0 || (interval > TimeSpan.Zero && lastSent != 0 && Stopwatch.GetElapsedTime(lastSent) < interval))) continue;
             lastSent = Stopwatch.GetTimestamp();

@@ -194,7 +194,13 @@ function onEvent(e) {
     }
     case "passage-delta": {
       const el = turnElement(e.turnId);
-      if (el) { el.querySelector(".passage").textContent += e.text; scrollStory(); }
+      if (el) { el.querySelector(".queue").textContent = ""; el.querySelector(".passage").textContent += e.text; scrollStory(); }
+      break;
+    }
+    case "queued": {
+      // "You are 12th in line, about 20 s": shown until the passage's first words arrive.
+      const el = turnElement(e.turnId);
+      if (el) el.querySelector(".queue").textContent = e.text;
       break;
     }
     case "passage-end":

@@ -77,9 +77,10 @@ function upsertTurn(t, scroll = true) {
     el.dataset.seq = t.seq;
     const player = document.createElement("div"); player.className = "player";
     const passage = document.createElement("div"); passage.className = "passage";
+    const queue = document.createElement("div"); queue.className = "queue";
     const error = document.createElement("div"); error.className = "error";
     const rate = document.createElement("div"); rate.className = "rate";
-    el.append(player, passage, error, rate);
+    el.append(player, queue, passage, error, rate);
     insertInOrder(el, t.seq);
   }
   el.className = "turn kind-" + t.kind;
@@ -94,6 +95,7 @@ function upsertTurn(t, scroll = true) {
   else player.textContent = "> " + t.playerText;
   if (t.kind !== "announcement") el.querySelector(".passage").textContent = t.text;
   el.classList.toggle("writing", t.status === "pending" || t.status === "generating");
+  if (t.status !== "pending" && t.status !== "generating") el.querySelector(".queue").textContent = "";
   el.querySelector(".error").textContent = t.status === "failed" || t.status === "cancelled" ? (t.error || t.status) : "";
   renderRating(el, t);
   if (scroll) scrollStory();

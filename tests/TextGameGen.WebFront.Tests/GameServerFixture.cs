@@ -94,3 +94,10 @@ public sealed class SmallOutboxGameServer : GameServerFixture
     protected override string ModelPath => TestModels.TinyRandom;
     protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}"];
 }
+
+/// <summary>The tiny model with a single batch row: passages queue up behind each other (fair queueing, places in line).</summary>
+public sealed class OneRowGameServer : GameServerFixture
+{
+    protected override string ModelPath => TestModels.TinyRandom;
+    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Inference:Scheduler:MaxBatchSize=1", "--TextGameGen:Game:MinPassageTokens=0"];
+}

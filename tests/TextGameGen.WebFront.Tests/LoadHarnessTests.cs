@@ -52,9 +52,13 @@ public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper ou
         Assert.All(report.Series, p =>
         {
             Assert.Equal(8, p.ConnectedClients);
+            Assert.True(p.ServerRssMiB > 10); // from its /metrics
+        });
+        // The intervals of the acting phase (a last, partial one may hold only passages still being written).
+        Assert.All(report.Series.Where(p => p.Minute <= 16.5 / 60), p =>
+        {
             Assert.True(p.PassagesCompleted > 0);
             Assert.False(double.IsNaN(p.ServerAckP99Ms)); // read from the server's GM-only acknowledgement times
-            Assert.True(p.ServerRssMiB > 10); // from its /metrics
         });
         Assert.InRange(report.Series.Sum(p => p.PassagesCompleted), report.PassagesComplete / 2, report.PassagesComplete); // game verbs end without a passage event
         var png = Path.Combine(Path.GetTempPath(), $"tgg-soak-{Guid.NewGuid():N}.png");

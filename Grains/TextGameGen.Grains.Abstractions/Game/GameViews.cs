@@ -136,6 +136,8 @@ public enum PlayerEventKind
     Announcement,
     /// <summary>A game master removed the player from the world.</summary>
     Removed,
+    /// <summary>A passage waits for the storyteller: <see cref="PlayerEvent.Text"/> says the place in line and the estimated wait.</summary>
+    Queued,
     /// <summary>Something the server tells the page about the connection (why it was closed, say).</summary>
     Notice,
 }

@@ -89,6 +89,7 @@ public sealed partial class PlayerGrain(
         S.Name = name;
         await CurrentRoom!.EnterAsync(PlayerId, name, _frontEnds.Observers);
         await SaveAsync();
+        if (S.Turns.Any(t => t.Status == PassageStatus.Pending)) _writer.Kick(); // a passage taken out of line when the player left
         return await GetViewAsync();
     }
 
@@ -103,6 +104,7 @@ public sealed partial class PlayerGrain(
 
     public async Task GoOfflineAsync()
     {
+        _writer.Withdraw();
         if (CurrentRoom is { } room) await room.LeaveAsync(PlayerId);
         if (S.WorldId.Length > 0) await GrainFactory.GetGrain<IWorldGrain>(S.WorldId).LeaveAsync(PlayerId);
     }

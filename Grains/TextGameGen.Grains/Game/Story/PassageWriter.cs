@@ -30,7 +30,9 @@ public interface IPassageHost
 /// the generator, builds the context, streams the pieces to the front ends as they come, has a passage that nearly
 /// repeats the previous one written again with a stronger repetition penalty (the loop guard), and stores the
 /// finished turn. A passage whose silo died on the way is written again on another one (twice at most). A passage whose
-/// write fails is tried again; its end is sent only once it is stored.
+/// write fails is tried again; its end is sent only once it is stored. While a passage waits for the storyteller the
+/// player is told their place in line; a passage still waiting when the player leaves is taken out of the line and
+/// stays pending, written when they come back (<see cref="Withdraw"/>).
 /// </summary>
 public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain generation, StoryContextBuilder contexts, GameOptions options, ILogger logger)
 {
@@ -43,6 +45,9 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
 
     private Task _worker = Task.CompletedTask;
     private (string TurnId, CancellationTokenSource Cancel)? _writing;
+    /// <summary>The passage being written is still waiting in the storyteller's line (no token yet).</summary>
+    private bool _inLine;
+    private bool _withdrawn;
 
     /// <summary>Completes when no passage is pending or being written.</summary>
     public Task WhenIdle => _worker;
@@ -57,6 +62,17 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
     public void Stop(string turnId)
     {
         if (_writing is { } w && w.TurnId == turnId) w.Cancel.Cancel();
+    }
+
+    /// <summary>
+    /// The player left: a passage still waiting in line leaves it (freeing the storyteller for those present) and stays
+    /// pending; <see cref="Kick"/> when the player is back writes it. A passage already being written is finished.
+    /// </summary>
+    public void Withdraw()
+    {
+        if (_writing is not { } w || !_inLine) return;
+        _withdrawn = true;
+        w.Cancel.Cancel();
     }
 
     /// <summary>Stops the passage being written, whichever it is.</summary>
@@ -78,6 +94,12 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             try
             {
                 await WriteAsync(turn);
+                if (_withdrawn)
+                {
+                    _withdrawn = false;
+                    (turn.Status, turn.Error, turn.Text) = (PassageStatus.Pending, null, "");
+                    return; // out of line until the player is back
+                }
             }
             catch (Exception ex) when (SiloLoss.Is(ex) && ++clusterWaits <= MaxClusterWaits)
             {
@@ -140,8 +162,10 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             turn.ModelVersion = lease.Version;
             host.Notify(new PlayerEvent(PlayerEventKind.PassageStart, host.PlayerId, turn.Id, Turn: turn.Clone()));
 
-            var (text, tokens, last) = await StreamAsync(turn.Id, new GenerationRequest(lease, context.Prompt, sampler, GenerationPriority.Interactive,
-                options.PassageDeadline, options.StreamInterval > TimeSpan.Zero ? options.StreamInterval : null), cancel);
+            var priority = turn.Kind == TurnKind.World ? GenerationPriority.WorldEvent : GenerationPriority.Interactive;
+            var (text, tokens, last) = await StreamAsync(turn.Id, new GenerationRequest(lease, context.Prompt, sampler, priority,
+                options.PassageDeadline, options.StreamInterval > TimeSpan.Zero ? options.StreamInterval : null, host.PlayerId), cancel);
+            if (_withdrawn) return;
             turn.TokenCount = tokens;
             if (last.Outcome == GenerationOutcome.Lost && ++lost <= MaxLostRewrites)
             {
@@ -215,10 +239,17 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
         var text = new StringBuilder();
         int tokens = 0;
         var last = GenerationChunk.Ended(GenerationOutcome.Failed, "The generation ended without an outcome.");
+        _inLine = true;
         try
         {
             await foreach (var chunk in generation.GenerateAsync(request, cancel.Token))
             {
+                if (chunk.Place is { } place)
+                {
+                    host.Notify(new PlayerEvent(PlayerEventKind.Queued, host.PlayerId, turnId, PlaceInLine(place, chunk.WaitSeconds)));
+                    continue;
+                }
+                _inLine = false;
                 tokens = chunk.TokenCount;
                 if (chunk.Text.Length > 0)
                 {
@@ -241,7 +272,19 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             // The call timed out, or failed in itself: the passage ends, visibly, and can be retried.
             last = GenerationChunk.Ended(GenerationOutcome.Failed, $"The storyteller could not finish this passage ({ex.GetType().Name}); type retry.");
         }
+        finally
+        {
+            _inLine = false;
+        }
         return (text.ToString(), tokens, last);
+    }
+
+    /// <summary>"You are 12th in line, about 20 s."</summary>
+    public static string PlaceInLine(int place, double? waitSeconds)
+    {
+        string ordinal = (place % 100) is 11 or 12 or 13 ? "th" : (place % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+        string wait = waitSeconds is { } s ? $", about {Math.Max(1, Math.Round(s))} s" : "";
+        return place == 1 ? $"The storyteller is busy: you are next{wait}." : $"The storyteller is busy: you are {place}{ordinal} in line{wait}.";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: passage for turn {Turn} failed: {Message}")]
