@@ -15,6 +15,13 @@ public abstract class GameDatabase
     /// <summary>An open connection, the schema in place.</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A transaction whose commit does not wait for its flush to disk, for writes that a durable commit follows at once
+    /// on the same log (SQLite's write-ahead log and PostgreSQL's WAL are each one sequential file: flushing the later
+    /// commit flushes the earlier one too).
+    /// </summary>
+    public abstract Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection);
+
     /// <summary>Did this exception come from inserting a key that exists?</summary>
     public abstract bool IsDuplicateKey(DbException exception);
 

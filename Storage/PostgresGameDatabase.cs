@@ -29,6 +29,15 @@ public sealed class PostgresGameDatabase : GameDatabase, IAsyncDisposable
         return await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection)
+    {
+        var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var set = Command(connection, "SET LOCAL synchronous_commit TO OFF");
+        set.Transaction = transaction;
+        await set.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return transaction;
+    }
+
     public override bool IsDuplicateKey(DbException exception) => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     private async Task CreateSchemaAsync()

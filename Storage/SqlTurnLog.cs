@@ -3,14 +3,19 @@ using TextGameGen.Grains.Game;
 
 namespace TextGameGen.Storage;
 
-/// <summary>Players' older turns in the <c>turn_log</c> table: one row per turn, keyed by player and position, the turn as JSON.</summary>
+/// <summary>
+/// Players' older turns in the <c>turn_log</c> table: one row per turn, keyed by player and position, the turn as JSON.
+/// Turns move here just before the player's state is written without them, so this commit does not wait for its own
+/// flush to disk: the state's durable commit right after flushes both (one flush per turn, not two). Should the
+/// machine lose power in between, the state still holds the turns (the next move writes them again).
+/// </summary>
 public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
 {
     public async Task WriteAsync(string playerId, IReadOnlyList<StoryTurn> turns)
     {
         if (turns.Count == 0) return;
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var transaction = await database.BeginDeferredFlushAsync(connection).ConfigureAwait(false);
         foreach (var turn in turns)
         {
             await using var upsert = GameDatabase.Command(connection, """

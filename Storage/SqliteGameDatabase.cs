@@ -38,6 +38,13 @@ public sealed class SqliteGameDatabase : GameDatabase
         return connection;
     }
 
+    /// <summary>synchronous=NORMAL on this connection (set outside the transaction; the next open sets FULL again).</summary>
+    public override async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection)
+    {
+        await using (var pragma = Command(connection, "PRAGMA synchronous=NORMAL")) await pragma.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return await connection.BeginTransactionAsync().ConfigureAwait(false);
+    }
+
     public override bool IsDuplicateKey(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
     private bool CreateSchema()

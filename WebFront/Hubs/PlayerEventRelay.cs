@@ -17,11 +17,12 @@ public sealed partial class PlayerEventRelay(IGrainFactory grains, ClientOutboxe
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(15);
     private readonly Dictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private IPlayerObserver? _self;
+    private Lazy<IPlayerObserver>? _self;
     private CancellationTokenSource? _stop;
     private Task? _renewals;
 
-    private IPlayerObserver Self => _self ??= grains.CreateObjectReference<IPlayerObserver>(this);
+    /// <summary>Made once (many first connections race for it: two references would deliver every event twice).</summary>
+    private IPlayerObserver Self => LazyInitializer.EnsureInitialized(ref _self, () => new Lazy<IPlayerObserver>(() => grains.CreateObjectReference<IPlayerObserver>(this))).Value;
 
     /// <summary>This front end's observer reference, passed with every turn so a player grain that moved re-subscribes it.</summary>
     public IPlayerObserver Observer => Self;
@@ -74,7 +75,7 @@ public sealed partial class PlayerEventRelay(IGrainFactory grains, ClientOutboxe
         if (_stop is null) return;
         await _stop.CancelAsync();
         await (_renewals ?? Task.CompletedTask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (_self is not null) grains.DeleteObjectReference<IPlayerObserver>(_self);
+        if (_self is { IsValueCreated: true }) grains.DeleteObjectReference<IPlayerObserver>(_self.Value);
     }
 
     private async Task RenewAsync(CancellationToken stop)

@@ -36,6 +36,8 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
     public List<double> ErrorTimes { get; } = [];
     /// <summary>The ids of the turns the server acknowledged as accepted.</summary>
     public List<string> AcknowledgedTurns { get; } = [];
+    /// <summary>Where marked room actions are recorded (sent by this player, seen by it); null: not measured.</summary>
+    public RoomDeliveries? Deliveries { get; set; }
     /// <summary>A soak's per-interval series this player's events also go to (null: none).</summary>
     public SoakSeries? Series { get; set; }
     public bool IsConnected => _hub?.State == HubConnectionState.Connected;
@@ -94,6 +96,7 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
     public async Task<(bool Acknowledged, bool Complete)> ActAsync(string command, TimeSpan passageTimeout, CancellationToken cancellationToken)
     {
         var turnId = "t-" + Guid.NewGuid().ToString("N");
+        if (Deliveries is not null) command = Deliveries.Mark(command);
         var watch = _turns.GetOrAdd(turnId, _ => new TurnWatch());
         TurnAck ack;
         try
@@ -180,6 +183,7 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
 
     private void OnEvent(PlayerEvent e)
     {
+        if (e.Kind == PlayerEventKind.Room) Deliveries?.Received(e.Text);
         if (e.TurnId is null || !_turns.TryGetValue(e.TurnId, out var watch)) return;
         switch (e.Kind)
         {

@@ -44,6 +44,8 @@ public sealed record LoadTestReport(
     public IReadOnlyDictionary<string, int> ErrorKinds { get; init; } = new Dictionary<string, int>();
     /// <summary>Errors (refused, failed, timed out or thrown actions) per action sent.</summary>
     public double ErrorShare => ActionsSent > 0 ? (double)Errors / ActionsSent : 0;
+    /// <summary>Marked room actions (commands with {mark}): delivered to how many of the others, and how fast.</summary>
+    public RoomDeliveryFigures? RoomDeliveries { get; init; }
     /// <summary>A soak's series, one point per interval (empty unless the run had a duration).</summary>
     public IReadOnlyList<SoakPoint> Series { get; init; } = [];
     /// <summary>Acknowledgements that took over a second, and when the last of them arrived.</summary>
@@ -69,6 +71,7 @@ public sealed record LoadTestReport(
             sb.AppendLine(c, $"fault at {fault:F1} s: {Errors} errors ({(Errors > 0 ? $"from {FirstErrorSeconds:F1} s to {LastErrorSeconds:F1} s" : "none")}), {SlowAcks} acknowledgements slower than 1 s (the last at {LastSlowAckSeconds?.ToString("F1", c) ?? "-"} s); back to normal {RecoverySeconds:F1} s after the fault");
         sb.AppendLine(c, $"acknowledgement ms: p50 {AckP50Ms:F2}, p99 {AckP99Ms:F2}, max {AckMaxMs:F2}");
         sb.AppendLine(c, $"time to first token (client-side) ms: p50 {FirstTokenP50Ms:F0}, p99 {FirstTokenP99Ms:F0}");
+        if (RoomDeliveries is { } rooms) sb.AppendLine(rooms.ToString());
         if (PassagesWritten > 0)
             sb.AppendLine(c, $"model passages {PassagesWritten}: {PassagesEndingSentence} end a sentence ({100.0 * PassagesEndingSentence / PassagesWritten:F1}%); written by {string.Join(", ", WrittenBy.Select(w => $"{w.Key} ({w.Value})"))}");
         sb.Append(c, $"passage tokens {TokensReceived} in {Seconds:F1} s = {TokensPerSecond:F1} tokens/s, streamed in {PieceMessages} messages");

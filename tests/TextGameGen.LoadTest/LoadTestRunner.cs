@@ -19,6 +19,10 @@ public static class LoadTestRunner
     {
         var clock = Stopwatch.StartNew();
         var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(servers[i % servers.Count], $"load{i}", options.World, clock)).ToList();
+        // Marked room actions: delivery to the others is measured (the players must share one room: not spread).
+        bool marked = (options.Commands ?? DefaultCommands).Any(c => c.Contains(RoomDeliveries.Placeholder, StringComparison.Ordinal));
+        var deliveries = marked ? new RoomDeliveries(clock) : null;
+        foreach (var c in clients) c.Deliveries = deliveries;
         int sent = 0, acknowledged = 0, complete = 0, lost = 0;
         var errors = new List<string>();
         double? faultSeconds = null;
@@ -59,6 +63,7 @@ public static class LoadTestRunner
                     for (int a = 0; a < options.WarmupActions; a++) await client.ActAsync("do warm up", options.PassageTimeout, cancellationToken);
                 }));
                 foreach (var client in clients) client.ResetMeasurements();
+                deliveries?.Reset();
             }
             if (options.OnMeasuring is { } measuring) await measuring();
             clock.Restart();
@@ -149,6 +154,7 @@ public static class LoadTestRunner
             LastErrorSeconds = errorTimes.Count > 0 ? errorTimes[^1] : null,
             ErrorKinds = LoadTestReport.KindsOf(errors),
             Series = series?.Points ?? [],
+            RoomDeliveries = deliveries?.Summarize(options.SpreadOverRooms ? 0 : clients.Count - 1),
             SlowAcks = clients.Sum(c => c.SlowAckTimes.Count),
             LastSlowAckSeconds = clients.SelectMany(c => c.SlowAckTimes).DefaultIfEmpty(double.NaN).Max() is var last && !double.IsNaN(last) ? last : null,
         };
