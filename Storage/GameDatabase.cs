@@ -22,6 +22,12 @@ public abstract class GameDatabase
     /// </summary>
     public abstract Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection);
 
+    /// <summary>
+    /// Waits, without holding a thread, until this process may write (null: the engine takes concurrent writers
+    /// itself). Dispose the result when the write is done.
+    /// </summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync() => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>Did this exception come from inserting a key that exists?</summary>
     public abstract bool IsDuplicateKey(DbException exception);
 

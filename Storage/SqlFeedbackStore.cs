@@ -11,6 +11,7 @@ public sealed class SqlFeedbackStore(GameDatabase database) : IFeedbackStore
 {
     public async Task AddAsync(PassageFeedback f)
     {
+        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         await using var command = GameDatabase.Command(connection, """
             INSERT INTO feedback (at, player_id, turn_id, rating, comment, kind, passage_tag, text, model_version, sampler, seed, generator)

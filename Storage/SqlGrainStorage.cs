@@ -34,6 +34,7 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
     {
         var data = JsonSerializer.Serialize(grainState.State, StorageJson.Options);
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         long next;
         if (grainState.ETag is null)
@@ -67,6 +68,7 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         await using var command = grainState.ETag is null
             ? GameDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name", ("@id", grainId.ToString()), ("@name", stateName))

@@ -14,6 +14,7 @@ public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
     public async Task WriteAsync(string playerId, IReadOnlyList<StoryTurn> turns)
     {
         if (turns.Count == 0) return;
+        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
         await using var connection = await database.OpenAsync().ConfigureAwait(false);
         await using var transaction = await database.BeginDeferredFlushAsync(connection).ConfigureAwait(false);
         foreach (var turn in turns)

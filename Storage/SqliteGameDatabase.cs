@@ -45,6 +45,29 @@ public sealed class SqliteGameDatabase : GameDatabase
         return await connection.BeginTransactionAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// SQLite takes one writer at a time, and its client waits for the lock by blocking its thread (up to the busy
+    /// timeout): under load hundreds of grains' writes held every thread of the pool. Writers of this process queue
+    /// here instead, asynchronously, one at a time.
+    /// </summary>
+    public override async ValueTask<IDisposable?> EnterWriteAsync()
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        return new Releaser(_writeGate);
+    }
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        }
+    }
+
     public override bool IsDuplicateKey(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
     private bool CreateSchema()
