@@ -55,11 +55,12 @@ public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper ou
             Assert.True(p.ServerRssMiB > 10); // from its /metrics
         });
         // The intervals of the acting phase (a last, partial one may hold only passages still being written).
-        Assert.All(report.Series.Where(p => p.Minute <= 16.5 / 60), p =>
-        {
-            Assert.True(p.PassagesCompleted > 0);
-            Assert.False(double.IsNaN(p.ServerAckP99Ms)); // read from the server's GM-only acknowledgement times
-        });
+        // Every interval of the acting phase has acknowledgements (they come in milliseconds); passages take
+        // longer, and on a slow machine the first interval may end before the first one does, so they are
+        // asserted for the acting phase after its first interval.
+        var acting = report.Series.Where(p => p.Minute <= 16.5 / 60).ToList();
+        Assert.All(acting, p => Assert.False(double.IsNaN(p.ServerAckP99Ms))); // read from the server's GM-only acknowledgement times
+        Assert.All(acting.Skip(1), p => Assert.True(p.PassagesCompleted > 0, $"no passage completed in the interval ending at minute {p.Minute}"));
         Assert.InRange(report.Series.Sum(p => p.PassagesCompleted), report.PassagesComplete / 2, report.PassagesComplete); // game verbs end without a passage event
         var png = Path.Combine(Path.GetTempPath(), $"tgg-soak-{Guid.NewGuid():N}.png");
         SoakChart.Save(png, "soak test", report.Series);
