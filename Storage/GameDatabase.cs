@@ -16,17 +16,26 @@ public abstract class GameDatabase
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// A transaction whose commit does not wait for its flush to disk, for writes that a durable commit follows at once
-    /// on the same log (SQLite's write-ahead log and PostgreSQL's WAL are each one sequential file: flushing the later
-    /// commit flushes the earlier one too).
+    /// Runs <paramref name="work"/> in a write transaction and commits it; the task completes once the commit is
+    /// stored. <paramref name="durable"/> false: the commit need not wait for its own flush to disk, because a durable
+    /// commit follows at once on the same log (SQLite's write-ahead log and PostgreSQL's WAL are each one sequential
+    /// file: flushing the later commit flushes the earlier one too). Engines may commit several writers' work together
+    /// (SQLite does: <see cref="SqliteGroupCommit"/>); a write that throws fails alone.
     /// </summary>
-    public abstract Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection);
+    public virtual async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool durable = true)
+    {
+        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var transaction = durable
+            ? await connection.BeginTransactionAsync().ConfigureAwait(false)
+            : await BeginDeferredFlushAsync(connection).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return result;
+    }
 
-    /// <summary>
-    /// Waits, without holding a thread, until this process may write (null: the engine takes concurrent writers
-    /// itself). Dispose the result when the write is done.
-    /// </summary>
-    public virtual ValueTask<IDisposable?> EnterWriteAsync() => ValueTask.FromResult<IDisposable?>(null);
+    /// <summary>A transaction whose commit does not wait for its flush to disk (plain by default).</summary>
+    protected virtual async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection) =>
+        await connection.BeginTransactionAsync().ConfigureAwait(false);
 
     /// <summary>Did this exception come from inserting a key that exists?</summary>
     public abstract bool IsDuplicateKey(DbException exception);
@@ -43,6 +52,14 @@ public abstract class GameDatabase
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
         }
+        return command;
+    }
+
+    /// <summary>A command in <paramref name="transaction"/> with named parameters (<c>@name</c>).</summary>
+    public static DbCommand Command(DbTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = Command(transaction.Connection ?? throw new InvalidOperationException("The transaction is finished."), sql, parameters);
+        command.Transaction = transaction;
         return command;
     }
 

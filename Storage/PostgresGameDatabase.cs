@@ -29,7 +29,7 @@ public sealed class PostgresGameDatabase : GameDatabase, IAsyncDisposable
         return await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection)
+    protected override async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection)
     {
         var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using var set = Command(connection, "SET LOCAL synchronous_commit TO OFF");

@@ -11,17 +11,18 @@ public sealed class SqlFeedbackStore(GameDatabase database) : IFeedbackStore
 {
     public async Task AddAsync(PassageFeedback f)
     {
-        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
-        await using var connection = await database.OpenAsync().ConfigureAwait(false);
-        await using var command = GameDatabase.Command(connection, """
-            INSERT INTO feedback (at, player_id, turn_id, rating, comment, kind, passage_tag, text, model_version, sampler, seed, generator)
-            VALUES (@at, @player, @turn, @rating, @comment, @kind, @tag, @text, @version, @sampler, @seed, @generator)
-            """,
-            ("@at", f.At.ToString("O", CultureInfo.InvariantCulture)), ("@player", f.PlayerId), ("@turn", f.TurnId), ("@rating", f.Rating),
-            ("@comment", f.Comment), ("@kind", f.Kind.ToString().ToLowerInvariant()), ("@tag", f.PassageTag), ("@text", f.Text),
-            ("@version", f.ModelVersion), ("@sampler", f.Sampler is null ? null : JsonSerializer.Serialize(f.Sampler, StorageJson.Options)),
-            ("@seed", f.Seed), ("@generator", f.Generator));
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        var sampler = f.Sampler is null ? null : JsonSerializer.Serialize(f.Sampler, StorageJson.Options);
+        await database.WriteAsync(async (_, transaction) =>
+        {
+            await using var command = GameDatabase.Command(transaction, """
+                INSERT INTO feedback (at, player_id, turn_id, rating, comment, kind, passage_tag, text, model_version, sampler, seed, generator)
+                VALUES (@at, @player, @turn, @rating, @comment, @kind, @tag, @text, @version, @sampler, @seed, @generator)
+                """,
+                ("@at", f.At.ToString("O", CultureInfo.InvariantCulture)), ("@player", f.PlayerId), ("@turn", f.TurnId), ("@rating", f.Rating),
+                ("@comment", f.Comment), ("@kind", f.Kind.ToString().ToLowerInvariant()), ("@tag", f.PassageTag), ("@text", f.Text),
+                ("@version", f.ModelVersion), ("@sampler", sampler), ("@seed", f.Seed), ("@generator", f.Generator));
+            return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<PassageFeedback> ReadLatestAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -34,48 +34,51 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
     {
         var data = JsonSerializer.Serialize(grainState.State, StorageJson.Options);
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
-        await using var connection = await database.OpenAsync().ConfigureAwait(false);
-        long next;
-        if (grainState.ETag is null)
+        var id = grainId.ToString();
+        var etag = grainState.ETag;
+        long next = await database.WriteAsync(async (_, transaction) =>
         {
-            await using var insert = GameDatabase.Command(connection,
-                "INSERT INTO grain_state (grain_id, state_name, data, etag, updated_at) VALUES (@id, @name, @data, 1, @now)",
-                ("@id", grainId.ToString()), ("@name", stateName), ("@data", data), ("@now", now));
-            try
+            if (etag is null)
             {
-                await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await using var insert = GameDatabase.Command(transaction,
+                    "INSERT INTO grain_state (grain_id, state_name, data, etag, updated_at) VALUES (@id, @name, @data, 1, @now)",
+                    ("@id", id), ("@name", stateName), ("@data", data), ("@now", now));
+                try
+                {
+                    await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+                catch (DbException ex) when (database.IsDuplicateKey(ex))
+                {
+                    throw new InconsistentStateException($"State of {grainId} ({stateName}) was stored by someone else meanwhile.", "(exists)", "(none)", ex);
+                }
+                return 1L;
             }
-            catch (DbException ex) when (database.IsDuplicateKey(ex))
-            {
-                throw new InconsistentStateException($"State of {grainId} ({stateName}) was stored by someone else meanwhile.", "(exists)", "(none)", ex);
-            }
-            next = 1;
-        }
-        else
-        {
-            long expected = long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-            await using var update = GameDatabase.Command(connection,
+            long expected = long.Parse(etag, CultureInfo.InvariantCulture);
+            await using var update = GameDatabase.Command(transaction,
                 "UPDATE grain_state SET data = @data, etag = etag + 1, updated_at = @now WHERE grain_id = @id AND state_name = @name AND etag = @etag",
-                ("@id", grainId.ToString()), ("@name", stateName), ("@data", data), ("@now", now), ("@etag", expected));
+                ("@id", id), ("@name", stateName), ("@data", data), ("@now", now), ("@etag", expected));
             if (await update.ExecuteNonQueryAsync().ConfigureAwait(false) != 1)
-                throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read (ETag {expected}).", "(changed)", grainState.ETag);
-            next = expected + 1;
-        }
+                throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read (ETag {expected}).", "(changed)", etag);
+            return expected + 1;
+        }).ConfigureAwait(false);
         grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        using var writing = await database.EnterWriteAsync().ConfigureAwait(false);
-        await using var connection = await database.OpenAsync().ConfigureAwait(false);
-        await using var command = grainState.ETag is null
-            ? GameDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name", ("@id", grainId.ToString()), ("@name", stateName))
-            : GameDatabase.Command(connection, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name AND etag = @etag",
-                ("@id", grainId.ToString()), ("@name", stateName), ("@etag", long.Parse(grainState.ETag, CultureInfo.InvariantCulture)));
-        if (await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 0 && grainState.ETag is not null)
-            throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read.", "(changed)", grainState.ETag);
+        var id = grainId.ToString();
+        var etag = grainState.ETag;
+        await database.WriteAsync(async (_, transaction) =>
+        {
+            await using var command = etag is null
+                ? GameDatabase.Command(transaction, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name", ("@id", id), ("@name", stateName))
+                : GameDatabase.Command(transaction, "DELETE FROM grain_state WHERE grain_id = @id AND state_name = @name AND etag = @etag",
+                    ("@id", id), ("@name", stateName), ("@etag", long.Parse(etag, CultureInfo.InvariantCulture)));
+            if (await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 0 && etag is not null)
+                throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read.", "(changed)", etag);
+            return true;
+        }).ConfigureAwait(false);
         grainState.ETag = null;
         grainState.RecordExists = false;
     }

@@ -6,13 +6,15 @@ namespace TextGameGen.Storage;
 /// <summary>
 /// The game's database in a SQLite file (the embedded default). Write-ahead logging with synchronous=FULL: the log is
 /// flushed to disk before a commit returns, so an acknowledged turn survives a power cut, not only a crash of the
-/// process (NORMAL would risk the last commits on power loss); each connection waits up to five seconds for a lock.
+/// process (NORMAL would risk the last commits on power loss); the process's writes share commits (group commit), and
+/// each connection waits up to five seconds for a lock (another process writing the file).
 /// </summary>
-public sealed class SqliteGameDatabase : GameDatabase
+public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
 {
     private const int SqliteConstraint = 19;
     private readonly string _connectionString;
     private readonly Lazy<bool> _schema;
+    private readonly Lazy<SqliteGroupCommit> _writes;
 
     /// <summary>Opens (or, unless <paramref name="mustExist"/>, creates) the database file.</summary>
     public SqliteGameDatabase(string path, bool mustExist = false)
@@ -22,6 +24,7 @@ public sealed class SqliteGameDatabase : GameDatabase
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 5 }.ToString();
         _schema = new Lazy<bool>(CreateSchema);
+        _writes = new Lazy<SqliteGroupCommit>(() => new SqliteGroupCommit(() => OpenAsync()));
     }
 
     public string Path { get; }
@@ -38,34 +41,20 @@ public sealed class SqliteGameDatabase : GameDatabase
         return connection;
     }
 
-    /// <summary>synchronous=NORMAL on this connection (set outside the transaction; the next open sets FULL again).</summary>
-    public override async Task<DbTransaction> BeginDeferredFlushAsync(DbConnection connection)
-    {
-        await using (var pragma = Command(connection, "PRAGMA synchronous=NORMAL")) await pragma.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return await connection.BeginTransactionAsync().ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// SQLite takes one writer at a time, and its client waits for the lock by blocking its thread (up to the busy
-    /// timeout): under load hundreds of grains' writes held every thread of the pool. Writers of this process queue
-    /// here instead, asynchronously, one at a time.
+    /// Every write of this process goes through one group commit (<see cref="SqliteGroupCommit"/>): SQLite takes one
+    /// writer at a time, its client waits for the lock by blocking a thread, and each durable commit costs a flush;
+    /// writes waiting together share one transaction and one flush instead. Every commit is durable
+    /// (<paramref name="durable"/> only lets engines without group commit skip a flush).
     /// </summary>
-    public override async ValueTask<IDisposable?> EnterWriteAsync()
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool durable = true) => _writes.Value.WriteAsync(work);
+
+    /// <summary>Commits made and writes they carried since this database was opened.</summary>
+    public (long Commits, long Writes) GroupCommits => _writes.IsValueCreated ? _writes.Value.Counts : (0, 0);
+
+    public async ValueTask DisposeAsync()
     {
-        await _writeGate.WaitAsync().ConfigureAwait(false);
-        return new Releaser(_writeGate);
-    }
-
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-
-    private sealed class Releaser(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-        }
+        if (_writes.IsValueCreated) await _writes.Value.DisposeAsync().ConfigureAwait(false);
     }
 
     public override bool IsDuplicateKey(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Orleans.Storage;
+using TextGameGen.Storage;
+
+namespace TextGameGen.Grains.Tests;
+
+/// <summary>
+/// The SQLite file's group commit: many grains' writes waiting together share one transaction and one flush, each
+/// write is stored when its task completes, and a write that fails (a stale ETag) fails alone.
+/// </summary>
+public sealed class GroupCommitTests : IAsyncLifetime
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tgg-group-{Guid.NewGuid():N}.db");
+    private SqliteGameDatabase _database = null!;
+
+    public sealed class Box
+    {
+        public string Text { get; set; } = "";
+    }
+
+    private sealed class Held(Box state) : IGrainState<Box>
+    {
+        [System.Diagnostics.CodeAnalysis.AllowNull] public Box State { get; set; } = state;
+        public string? ETag { get; set; }
+        public bool RecordExists { get; set; }
+    }
+
+    public Task InitializeAsync()
+    {
+        _database = new SqliteGameDatabase(_path);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
+    }
+
+    private static GrainId Id(int i) => GrainId.Create("player", $"p{i}");
+
+    [Fact]
+    public async Task Writes_waiting_together_share_commits_and_each_is_stored_when_its_task_completes()
+    {
+        var storage = new SqlGrainStorage(_database);
+        var states = Enumerable.Range(0, 300).Select(i => new Held(new Box { Text = $"turn of p{i}" })).ToArray();
+        var writes = states.Select((s, i) => storage.WriteStateAsync("state", Id(i), s)).ToArray();
+        await Task.WhenAll(writes);
+
+        var (commits, written) = _database.GroupCommits;
+        Assert.Equal(300, written);
+        Assert.True(commits < written, $"{commits} commits for {written} writes");
+        for (int i = 0; i < states.Length; i++)
+        {
+            Assert.Equal("1", states[i].ETag);
+            var read = new Held(new Box());
+            await new SqlGrainStorage(new SqliteGameDatabase(_path)).ReadStateAsync("state", Id(i), read); // another connection: committed, not cached
+            Assert.Equal($"turn of p{i}", read.State.Text);
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_write_in_a_shared_commit_fails_alone_and_the_others_are_stored()
+    {
+        var storage = new SqlGrainStorage(_database);
+        var first = new Held(new Box { Text = "first" });
+        await storage.WriteStateAsync("state", Id(0), first);
+        var stale = new Held(new Box { Text = "stale" }) { ETag = "7", RecordExists = true };
+
+        var others = Enumerable.Range(1, 100).Select(i => storage.WriteStateAsync("state", Id(i), new Held(new Box { Text = $"p{i}" }))).ToList();
+        var staleWrite = storage.WriteStateAsync("state", Id(0), stale);
+        others.AddRange(Enumerable.Range(101, 100).Select(i => storage.WriteStateAsync("state", Id(i), new Held(new Box { Text = $"p{i}" }))));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        await Task.WhenAll(others);
+        var read = new Held(new Box());
+        await storage.ReadStateAsync("state", Id(0), read);
+        Assert.Equal("first", read.State.Text); // the stale write left nothing
+        Assert.Equal("1", read.ETag);
+        for (int i = 1; i <= 200; i++)
+        {
+            await storage.ReadStateAsync("state", Id(i), read);
+            Assert.Equal($"p{i}", read.State.Text);
+        }
+    }
+}
