@@ -64,6 +64,7 @@ public sealed partial class GenerationScheduler
     {
         request.PrefillStartedAt = Stopwatch.GetTimestamp();
         Metrics.QueueTime.Record(request.MillisecondsSinceSubmit);
+        Metrics.PromptTokens.Record(request.History.Count);
         request.PartialCache = _decoder.EmptyCache();
         request.PrefilledTokens = 0;
         _prefilling.Add(request);

@@ -40,6 +40,7 @@ public sealed partial class GenerationScheduler
         {
             r.PrefillStartedAt = Stopwatch.GetTimestamp();
             Metrics.QueueTime.Record(r.MillisecondsSinceSubmit);
+            Metrics.PromptTokens.Record(r.History.Count);
         }
         var logits = LogitsBuffer(batch.Count);
         IBatchKv cache;

@@ -19,6 +19,8 @@ public sealed class InferenceMetrics : IDisposable
         TokensPerStep = _meter.CreateHistogram<int>("tgg.scheduler.tokens_per_step", "{tokens}");
         PaddingRatio = _meter.CreateHistogram<double>("tgg.scheduler.padding_ratio", null, "Padding slots over all KV slots in a decode step");
         Outcomes = _meter.CreateCounter<long>("tgg.generation.outcomes", "{requests}", "Ended requests by outcome");
+        PromptTokens = _meter.CreateHistogram<int>("tgg.generation.prompt_tokens", "{tokens}", "Prompt length of each request at the start of its prefill");
+        GeneratedTokens = _meter.CreateCounter<long>("tgg.generation.generated_tokens", "{tokens}", "Tokens written (its rate is the generator's tokens/s)");
         _meter.CreateObservableGauge("tgg.scheduler.running", running, "{requests}");
         _meter.CreateObservableGauge("tgg.scheduler.waiting", waiting, "{requests}");
     }
@@ -34,6 +36,8 @@ public sealed class InferenceMetrics : IDisposable
     public Histogram<int> TokensPerStep { get; }
     public Histogram<double> PaddingRatio { get; }
     public Counter<long> Outcomes { get; }
+    public Histogram<int> PromptTokens { get; }
+    public Counter<long> GeneratedTokens { get; }
     /// <summary>Tokens written and recent times to first token, for the GM's server view.</summary>
     public LiveFigures Live { get; } = new();
 

@@ -97,6 +97,7 @@ internal sealed class ScheduledRequest
         LastToken = token;
         Generated++;
         metrics.Live.Token();
+        metrics.GeneratedTokens.Add(1);
         if (_stops.Stopped)
         {
             if (text.Length > 0) _events.Writer.TryWrite(new GenerationEvent(text, Generated));
