@@ -3,9 +3,14 @@ using TextGameGen.Inference.Model;
 namespace TextGameGen.Inference.Onnx;
 
 /// <summary>The transformer blocks of the decoder, in plain ONNX operators or in ONNX Runtime's fused ones.</summary>
-internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, string attentionBias)
+internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, string attentionBias, QuantizedWeights? quantized = null)
 {
     private readonly Gpt2Config _c = weights.Config;
+
+    /// <summary><paramref name="input"/> x the layer's [k, n] weight: MatMul, or MatMulNBits in a quantized graph.</summary>
+    private string Linear(string input, int layer, string suffix, int k, int n) => quantized is null
+        ? g.Node("MatMul", [input, W(layer, suffix, k, n)])
+        : quantized.MatMul(input, $"h.{layer}.{suffix}", weights.Layer(layer, suffix).Data, k, n, kStride: n, nStride: 1);
 
     private string W(int layer, string suffix, params int[] dims) =>
         g.Weight($"h.{layer}.{suffix}", weights.Layer(layer, suffix).Data, dims);
@@ -42,7 +47,7 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
             string ln2 = LayerNorm(x, Ln("ln_2.weight", i), Ln("ln_2.bias", i));
             string fc = g.Node("Add", [g.Node("MatMul", [ln2, W(i, "mlp.c_fc.weight", w, 4 * w)]), W(i, "mlp.c_fc.bias", 4 * w)]);
             string act = g.Node("Gelu", [fc], ("approximate", "tanh"));
-            string mlp = g.Node("Add", [g.Node("MatMul", [act, W(i, "mlp.c_proj.weight", 4 * w, w)]), W(i, "mlp.c_proj.bias", w)]);
+            string mlp = g.Node("Add", [Linear(act, i, "mlp.c_proj.weight", 4 * w, w), W(i, "mlp.c_proj.bias", w)]);
             x = g.Node("Add", [x, mlp]);
         }
         return LayerNorm(x, Ln("ln_f.weight"), Ln("ln_f.bias"));
@@ -59,7 +64,7 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
         var (ln, x) = SkipLayerNorm(tokenEmbedding, positionEmbedding, Ln("ln_1.weight", 0), Ln("ln_1.bias", 0), bias: null);
         for (int i = 0; i < _c.Layers; i++)
         {
-            string qkv = g.Node("MatMul", [ln, W(i, "attn.c_attn.weight", w, 3 * w)]);
+            string qkv = Linear(ln, i, "attn.c_attn.weight", w, 3 * w);
             string context = g.Unique("attention_out");
             if (slotCache)
             {
@@ -77,12 +82,12 @@ internal sealed class DecoderBlocks(OnnxGraphBuilder g, Gpt2Weights weights, str
                     [parts[0], parts[1], parts[2], W(i, "attn.c_attn.bias", 3 * w), "", attentionBias, $"past_key_values.{i}.key", $"past_key_values.{i}.value"],
                     [context, $"present.{i}.key", $"present.{i}.value"], ("num_heads", _c.Heads));
             }
-            string attn = g.Node("MatMul", [context, W(i, "attn.c_proj.weight", w, w)]);
+            string attn = Linear(context, i, "attn.c_proj.weight", w, w);
             (ln, x) = SkipLayerNorm(attn, x, Ln("ln_2.weight", i), Ln("ln_2.bias", i), W(i, "attn.c_proj.bias", w));
 
-            string fc = g.Node("MatMul", [ln, W(i, "mlp.c_fc.weight", w, 4 * w)]);
+            string fc = Linear(ln, i, "mlp.c_fc.weight", w, 4 * w);
             string act = g.MicrosoftNode("FastGelu", [fc, W(i, "mlp.c_fc.bias", 4 * w)], 1)[0];
-            string mlp = g.Node("MatMul", [act, W(i, "mlp.c_proj.weight", 4 * w, w)]);
+            string mlp = Linear(act, i, "mlp.c_proj.weight", 4 * w, w);
             bool last = i == _c.Layers - 1;
             (ln, x) = SkipLayerNorm(mlp, x,
                 last ? Ln("ln_f.weight") : Ln("ln_1.weight", i + 1),

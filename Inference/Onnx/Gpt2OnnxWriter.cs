@@ -61,18 +61,26 @@ public static class Gpt2OnnxWriter
             g.Output($"present.{i}.value", g.FloatType, "batch_size", c.Heads, presentLength, c.HeadDim);
         }
 
-        string wte = g.Weight("wte.weight", weights["wte.weight"].Data, c.VocabularySize, c.Width);
+        var quantized = QuantizedGraph(g, options, c);
+        string wte = quantized is null ? g.Weight("wte.weight", weights["wte.weight"].Data, c.VocabularySize, c.Width) : "wte.weight";
         string wpe = g.Weight("wpe.weight", weights["wpe.weight"].Data, c.Context, c.Width);
-        string tokenEmbedding = g.Node("Gather", [wte, "input_ids"]);
+        string tokenEmbedding = quantized is null
+            ? g.Node("Gather", [wte, "input_ids"])
+            : quantized.Embedding("input_ids", wte, weights["wte.weight"].Data, c.VocabularySize, c.Width);
         string positionEmbedding = g.Node("Gather", [wpe, "position_ids"]);
         string attentionBias = options.SlotCache ? "" : AttentionBias(g);
 
-        var blocks = new DecoderBlocks(g, weights, attentionBias);
+        var blocks = new DecoderBlocks(g, weights, attentionBias, quantized);
         string hidden = options.Style == GraphStyle.Plain
             ? blocks.Plain(tokenEmbedding, positionEmbedding)
             : blocks.Fused(tokenEmbedding, positionEmbedding, options.SlotCache);
 
-        if (options.SlotCache) SlotLmHead(g, hidden, wte);
+        var head = quantized is null
+            ? (last, output) => g.NodeTo("FusedMatMul", OnnxGraphBuilder.MicrosoftDomain, [last, wte], [output], ("transB", 1))
+            : new Action<string, string>((last, output) =>
+                quantized.MatMul(last, wte, weights["wte.weight"].Data, c.Width, c.VocabularySize, kStride: 1, nStride: c.Width, output));
+        if (options.SlotCache) SlotLmHead(g, hidden, head);
+        else if (quantized is not null) LastPositionHead(g, hidden, head, options.Logits);
         else LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
 
         var model = new ModelProto
@@ -86,6 +94,15 @@ public static class Gpt2OnnxWriter
         if (options.Style == GraphStyle.Fused)
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         return model;
+    }
+
+    /// <summary>The quantized graph's weights, or null; refuses what cannot be quantized.</summary>
+    private static QuantizedWeights? QuantizedGraph(OnnxGraphBuilder g, OnnxExportOptions options, Model.Gpt2Config c)
+    {
+        if (options.Weights == WeightFormat.Float) return null;
+        if (options.Style != GraphStyle.Fused || options.Float16) throw new ArgumentException("Quantized weights need the fused graph style with float32 activations.");
+        if (options.Weights != WeightFormat.Int8) BlockQuantization.Check(options.Weights.Bits(), c.Width);
+        return new QuantizedWeights(g, options.Weights);
     }
 
     /// <summary>
@@ -139,14 +156,27 @@ public static class Gpt2OnnxWriter
         }
     }
 
+    /// <summary>The last position's logits (or every position's) through <paramref name="head"/> (a quantized graph).</summary>
+    private static void LastPositionHead(OnnxGraphBuilder g, string hidden, Action<string, string> head, LogitsScope scope)
+    {
+        if (scope == LogitsScope.AllPositions)
+        {
+            head(hidden, "logits");
+            return;
+        }
+        string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
+        string last = g.Node("Gather", [hidden, g.Node("Sub", [g.Node("Unsqueeze", [seq, g.Int64Constant(0)]), g.Int64Constant(1)])], ("axis", 1));
+        head(last, "logits");
+    }
+
     /// <summary>Each row's logits at its own <c>last_index</c>, <c>[batch, 1, vocabulary]</c>, straight into the caller's buffer.</summary>
-    private static void SlotLmHead(OnnxGraphBuilder g, string hidden, string wte)
+    private static void SlotLmHead(OnnxGraphBuilder g, string hidden, Action<string, string> head)
     {
         // GatherND with one batch dimension: indices [batch, 1, 1] pick hidden[b, last_index[b]] as [batch, 1, width].
         string indices = g.Node("Unsqueeze", ["last_index", g.Int64Constant(1, 2)]);
         string last = g.Node("GatherND", [hidden, indices], ("batch_dims", 1L));
         string logits = g.Half ? g.Unique("logits_half") : "logits";
-        g.NodeTo("FusedMatMul", OnnxGraphBuilder.MicrosoftDomain, [last, wte], [logits], ("transB", 1));
+        head(last, logits);
         if (g.Half) g.NodeTo("Cast", [logits], "logits", ("to", (int)TensorProto.Types.DataType.Float));
     }
 

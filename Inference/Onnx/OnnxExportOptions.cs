@@ -37,5 +37,11 @@ public sealed record OnnxExportOptions
     /// </summary>
     public bool SlotCache { get; init; }
 
+    /// <summary>
+    /// How the weights of the matrix multiplies (and the tied embedding) are stored: float, or weight-only quantized
+    /// (<see cref="WeightFormat"/>). Quantized formats need the fused style and float32 activations.
+    /// </summary>
+    public WeightFormat Weights { get; init; }
+
     public static OnnxExportOptions Default { get; } = new();
 }

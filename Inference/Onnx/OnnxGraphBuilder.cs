@@ -53,6 +53,15 @@ public sealed class OnnxGraphBuilder(bool half)
         return name;
     }
 
+    /// <summary>An initializer of any element type from its raw little-endian bytes.</summary>
+    public string RawInitializer(string name, TensorProto.Types.DataType type, byte[] raw, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = UnsafeByteOperations.UnsafeWrap(raw) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>A float scalar constant (of the graph's float type).</summary>
     public string FloatScalar(float value) => Weight(Unique("const_f"), [value]);
 

@@ -27,12 +27,12 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
 
     /// <summary>
     /// A slot decoder for a model directory's model: its weights are read back from <paramref name="modelPath"/> and
-    /// written as the slot-cache graph. Null when the file was not written by our writer (then run it as it is).
+    /// written as the slot-cache graph (quantized as the file is). Null when the file was not written by our writer (then run it as it is).
     /// </summary>
     public static SlotBatchDecoder? TryOpen(string modelPath, Gpt2Config config, int rows, int maxLength, SessionSettings? settings = null)
     {
-        if (Gpt2OnnxReader.TryReadWeights(modelPath, config) is not { } weights) return null;
-        byte[] model = Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true });
+        if (Gpt2OnnxReader.TryRead(modelPath, config) is not var (weights, format)) return null;
+        byte[] model = Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format });
         return new SlotBatchDecoder(SlotKvSession.Open(model, rows + 1, maxLength, settings));
     }
 

@@ -24,10 +24,15 @@ internal static class BenchDecodeCommand
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
         var json = ModelOptions.Json();
+        var bits = new Option<string>("--weights")
+        {
+            Description = "also measure the slot graph with quantized weights in these formats (comma-separated: int8, int4-blocks, int8-blocks)",
+            DefaultValueFactory = _ => "",
+        };
         var profile = new Option<string?>("--profile") { Description = "write ONNX Runtime per-operator profiles (Chrome trace JSON) with this file-name prefix; slows the run" };
         var command = new Command("decode", "Decode tokens/s at several batch sizes, and the roofline ratio against the measured matrix-multiply peak")
         {
-            shape, batches, past, steps, reps, style, slots, fp16, device, hostCache, json, profile,
+            shape, batches, past, steps, reps, style, slots, bits, fp16, device, hostCache, json, profile,
         };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
@@ -46,11 +51,13 @@ internal static class BenchDecodeCommand
                 activeDevice = session.ActiveDevice.ToString().ToLowerInvariant();
                 variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
             }
-            SlotKvSession? slotSession = null;
+            var slotSessions = new List<(string Name, SlotKvSession Session)>();
             if (parse.GetValue(slots) && activeDevice == "cpu" && !half)
             {
                 int capacity = batchSizes.Max(), maxLength = parse.GetValue(past) + parse.GetValue(steps) + 1;
-                slotSession = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), capacity, maxLength, settings);
+                foreach (var format in new[] { WeightFormat.Float }.Concat(QuantizedFormats(parse.GetValue(bits))))
+                    slotSessions.Add(($"fused-slots{(format == WeightFormat.Float ? "" : "-" + format.Name())}",
+                        SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format }), capacity, maxLength, settings)));
             }
             weights = null;
             GC.Collect();
@@ -60,14 +67,14 @@ internal static class BenchDecodeCommand
             using var peak = MatMulPeak.Open(settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, half);
             var bench = new DecodeBenchmark(parse.GetValue(past), parse.GetValue(steps), parse.GetValue(reps), config.MatMulParameterCount);
             var timed = variants.Select(v => (v.Item1, (Func<int, int, double>)((b, seed) => bench.TimeSession(v.Item2, b, seed)))).ToList();
-            if (slotSession is not null) timed.Add(("fused-slots", (b, seed) => bench.TimeSlotSteps(slotSession, b, seed)));
+            foreach (var (name, slotSession) in slotSessions) timed.Add((name, (b, seed) => bench.TimeSlotSteps(slotSession, b, seed)));
             var results = LongTask.Run("bench decode", sink =>
             {
                 var counter = new StepCounter(sink, parse.GetValue(reps) * (timed.Count * batchSizes.Length + 1));
                 return bench.Run(timed, batchSizes, counter.Advance, () => peak.Measure());
             });
             foreach (var (_, session) in variants) session.Dispose();
-            slotSession?.Dispose();
+            foreach (var (_, slotSession) in slotSessions) slotSession.Dispose();
 
             var peaks = peak.Readings;
             double highest = peaks.Max();
@@ -108,4 +115,7 @@ internal static class BenchDecodeCommand
         }));
         return command;
     }
+
+    private static IEnumerable<WeightFormat> QuantizedFormats(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(WeightFormats.Parse).Where(f => f != WeightFormat.Float);
 }

@@ -6,10 +6,10 @@ using TextGameGen.Inference.Packaging;
 
 namespace TextGameGen.Pipeline.Commands;
 
-/// <summary><c>tgg model create</c> and <c>tgg model import</c>.</summary>
+/// <summary><c>tgg model create</c>, <c>tgg model import</c> and <c>tgg model quantize</c>.</summary>
 internal static class ModelCommands
 {
-    public static Command Create() => new("model", "Create or import models") { CreateCommand(), ImportCommand() };
+    public static Command Create() => new("model", "Create, import or quantize models") { CreateCommand(), ImportCommand(), QuantizeCommand() };
 
     private static Command CreateCommand()
     {
@@ -49,6 +49,44 @@ internal static class ModelCommands
             var source = new ModelSource { Kind = "huggingface", File = $"{Path.GetFileName(path)} (sha256 {ModelDirectory.Sha256(path)})" };
             var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, source);
             Console.WriteLine($"wrote {dir.ModelPath}: {weights.Config.Layers} layers, {weights.Config.Heads} heads, width {weights.Config.Width}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command QuantizeCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model directory written by this project (float32 or float16 weights)", Required = true };
+        var output = new Option<string>("--out") { Description = "model directory to write", Required = true };
+        var bits = new Option<string>("--bits")
+        {
+            Description = "8 (int8, a scale per column, DynamicQuantizeMatMul), 4 (int4 in blocks of 32, MatMulNBits), or int8-blocks (MatMulNBits at 8 bits)",
+            DefaultValueFactory = _ => "8",
+        };
+        var command = new Command("quantize", "Write a model whose matrix multiplies use weight-only quantized weights (ONNX Runtime's MatMulNBits), same inputs and outputs")
+        {
+            model, output, bits,
+        };
+        command.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var source = ModelDirectory.Open(parse.GetValue(model)!);
+            var format = WeightFormats.Parse(parse.GetValue(bits)!);
+            if (format == WeightFormat.Float) throw new ArgumentException("--bits is 8, 4 or int8-blocks.");
+            if (source.Manifest.GraphStyle != "fused")
+                throw new ArgumentException($"'{source.Path}' is in the {source.Manifest.GraphStyle} graph style: quantize a model in the fused style.");
+            var (weights, already) = Gpt2OnnxReader.TryRead(source.ModelPath, source.Config)
+                ?? throw new InvalidDataException($"'{source.ModelPath}' was not written by this project, so its weights cannot be read.");
+            if (already != WeightFormat.Float) throw new ArgumentException($"'{source.Path}' is already quantized ({already.Name()}).");
+            var options = new OnnxExportOptions
+            {
+                Weights = format,
+                Logits = source.Manifest.Logits == "all_positions" ? LogitsScope.AllPositions : LogitsScope.LastPosition,
+            };
+            string from = $"{Path.GetFullPath(source.Path)} (model.onnx sha256 {ModelDirectory.Sha256(source.ModelPath)})";
+            var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, (source.Manifest.Source ?? new ModelSource()) with { QuantizedFrom = from });
+            long before = new FileInfo(source.ModelPath).Length, after = new FileInfo(dir.ModelPath).Length;
+            Console.WriteLine($"wrote {dir.ModelPath}: {format.Name()} weights, {after / 1048576.0:F1} MiB (was {before / 1048576.0:F1} MiB)");
+            Console.WriteLine($"compare: tgg eval --model {dir.Path} --baseline {source.Path} --data <dev.txt>");
             return 0;
         }));
         return command;
