@@ -50,6 +50,30 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelQuantizeWritesASmallerModelThatGeneratesAndSaysWhereItCameFrom()
+    {
+        string model = Path.Combine(_dir, "tiny"), quantized = Path.Combine(_dir, "tiny-int8");
+        Assert.Equal(0, (await Tgg("model", "create", "--shape", "tiny", "--seed", "3", "--out", model)).Exit);
+        var result = await Tgg("model", "quantize", "--model", model, "--out", quantized, "--bits", "8");
+        Assert.Equal(0, result.Exit);
+        var dir = ModelDirectory.Open(quantized);
+        Assert.Equal("int8", dir.Manifest.Precision);
+        Assert.Contains(ModelDirectory.Sha256(Path.Combine(model, "model.onnx")), dir.Manifest.Source.QuantizedFrom);
+        Assert.True(new FileInfo(dir.ModelPath).Length < new FileInfo(Path.Combine(model, "model.onnx")).Length / 3);
+
+        var generated = await Tgg("generate", "--model", quantized, "--prompt", "<|action|>You walk", "--seed", "9", "--max-new-tokens", "8");
+        Assert.Equal(0, generated.Exit);
+        Assert.Contains("[finished:", generated.Err);
+
+        var again = await Tgg("model", "quantize", "--model", quantized, "--out", Path.Combine(_dir, "twice"), "--bits", "4");
+        Assert.NotEqual(0, again.Exit);
+        Assert.Contains("already quantized (int8)", again.Err);
+        var badBits = await Tgg("model", "quantize", "--model", model, "--out", Path.Combine(_dir, "bad"), "--bits", "3");
+        Assert.NotEqual(0, badBits.Exit);
+        Assert.Contains("Unknown weight format '3'", badBits.Err);
+    }
+
+    [Fact]
     public async Task ModelImportTurnsAHuggingFaceCheckpointIntoAModelDirectory()
     {
         var weights = Gpt2Weights.CreateRandom(new Gpt2Config(2, 2, 64, 32, 50257), seed: 4);
