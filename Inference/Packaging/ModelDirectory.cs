@@ -36,7 +36,8 @@ public sealed class ModelDirectory
         var manifest = new ModelManifest
         {
             GraphStyle = options.Style.ToString().ToLowerInvariant(),
-            Precision = options.Weights != WeightFormat.Float ? options.Weights.Name() : options.Float16 ? "fp16" : "fp32",
+            Precision = options.Float16 ? "fp16" : "fp32",
+            Quantization = options.Weights == WeightFormat.Float ? null : options.Weights.Name(),
             Logits = options.Logits == LogitsScope.LastPosition ? "last_position" : "all_positions",
             Parameters = weights.Config.ParameterCount,
             CreatedUtc = DateTime.UtcNow.ToString("O"),

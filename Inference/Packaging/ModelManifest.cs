@@ -7,7 +7,7 @@ public sealed record ModelManifest
     public string GraphStyle { get; set; } = "fused";
     public string Precision { get; set; } = "fp32";
     public string Logits { get; set; } = "last_position";
-    /// <summary>Weight-only quantization of the matrix multiplies, if any ("int8", "int4").</summary>
+    /// <summary>Weight-only quantization of the matrix multiplies and embedding, if any ("int8", "int8-blocks", "int4-blocks"; see WeightFormat).</summary>
     public string? Quantization { get; set; }
     public long Parameters { get; set; }
     public string CreatedUtc { get; set; } = "";

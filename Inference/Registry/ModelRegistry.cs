@@ -61,9 +61,13 @@ public sealed class ModelRegistry(string root)
 
     public string VersionPath(string generator, string version) => Path.Combine(Root, generator, version);
 
+    /// <summary>How much dev perplexity a quantized copy of production may add and still pass the gate (2%).</summary>
+    public const double QuantizedTolerance = 0.02;
+
     /// <summary>
-    /// Makes a version production if its dev perplexity beats the current production's; otherwise refuses with the
-    /// reason, unless <paramref name="overrideReason"/> is given, which is then recorded in the manifest.
+    /// Makes a version production if its dev perplexity beats the current production's (a quantized copy of
+    /// production, added with <c>--parent</c> production: if within <see cref="QuantizedTolerance"/> of it); otherwise
+    /// refuses with the reason, unless <paramref name="overrideReason"/> is given, which is then recorded in the manifest.
     /// </summary>
     public PromotionDecision Promote(string generator, string version, string? overrideReason = null)
     {
@@ -73,11 +77,18 @@ public sealed class ModelRegistry(string root)
         if (current == version) return new PromotionDecision(true, $"{generator} {version} is already production.");
         double? candidatePpl = candidate.Metrics?.DevPerplexity;
         double? currentPpl = current is null ? null : Manifest(generator, current).Metrics?.DevPerplexity;
+        // A quantized copy of production is the same model, smaller and faster: it may cost a little perplexity.
+        bool quantizedProduction = candidate.Quantization is not null && current is not null && candidate.Registry?.ParentVersion == current;
         string? refusal = candidatePpl is null
             ? $"{version} has no dev perplexity; evaluate it (tgg registry add --dev FILE) or override."
-            : currentPpl is not null && candidatePpl >= currentPpl
-                ? $"{version} has dev perplexity {candidatePpl:F2}, not better than production {current} at {currentPpl:F2}."
-                : null;
+            : currentPpl is null ? null
+            : quantizedProduction
+                ? (candidatePpl > currentPpl * (1 + QuantizedTolerance)
+                    ? $"{version} ({candidate.Quantization} of {current}) has dev perplexity {candidatePpl:F2}, more than {QuantizedTolerance * 100:F0}% above production {current} at {currentPpl:F2}."
+                    : null)
+                : candidatePpl >= currentPpl
+                    ? $"{version} has dev perplexity {candidatePpl:F2}, not better than production {current} at {currentPpl:F2}."
+                    : null;
         if (refusal is not null && overrideReason is null) return PromotionDecision.Refused(refusal);
         if (refusal is not null)
             ModelDirectory.WriteManifest(VersionPath(generator, version), candidate with { PromotionOverride = new PromotionOverride(overrideReason!, refusal, Now()) });

@@ -38,6 +38,28 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void AQuantizedCopyOfProductionPassesTheGateWithinTwoPercentAndNotBeyond()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        var weights = Gpt2Weights.CreateRandom(Gpt2Config.Tiny, 5);
+        string Quantized(string name) => ModelDirectory.Save(Path.Combine(_dir, name), weights, new OnnxExportOptions { Weights = WeightFormat.Int8 },
+            new ModelSource { Kind = "random", QuantizedFrom = "v1" }).Path;
+        string v1 = registry.Add("fantasy", Model(5), devPerplexity: 50);
+        registry.Promote("fantasy", v1);
+        string close = registry.Add("fantasy", Quantized("q-close"), devPerplexity: 50.9, parent: v1);
+        string far = registry.Add("fantasy", Quantized("q-far"), devPerplexity: 51.2, parent: v1);
+        string unrelated = registry.Add("fantasy", Quantized("q-other"), devPerplexity: 50.5); // no parent: the usual gate
+
+        var refusedFar = registry.Promote("fantasy", far);
+        Assert.False(refusedFar.Promoted);
+        Assert.Contains("more than 2% above production v1", refusedFar.Refusal);
+        Assert.Contains("not better than production v1", registry.Promote("fantasy", unrelated).Refusal);
+        Assert.True(registry.Promote("fantasy", close).Promoted);
+        Assert.Equal(close, registry.Production("fantasy"));
+        Assert.Equal("int8", registry.Manifest("fantasy", close).Quantization);
+    }
+
+    [Fact]
     public void ABetterModelIsPromotedAndRollbackReturnsToThePreviousOne()
     {
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));

@@ -57,7 +57,8 @@ public sealed class TggCommandLineTests : IDisposable
         var result = await Tgg("model", "quantize", "--model", model, "--out", quantized, "--bits", "8");
         Assert.Equal(0, result.Exit);
         var dir = ModelDirectory.Open(quantized);
-        Assert.Equal("int8", dir.Manifest.Precision);
+        Assert.Equal("int8", dir.Manifest.Quantization);
+        Assert.Equal("fp32", dir.Manifest.Precision); // activations
         Assert.Contains(ModelDirectory.Sha256(Path.Combine(model, "model.onnx")), dir.Manifest.Source.QuantizedFrom);
         Assert.True(new FileInfo(dir.ModelPath).Length < new FileInfo(Path.Combine(model, "model.onnx")).Length / 3);
 
