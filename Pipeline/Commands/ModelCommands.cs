@@ -82,7 +82,9 @@ internal static class ModelCommands
                 Weights = format,
                 Logits = source.Manifest.Logits == "all_positions" ? LogitsScope.AllPositions : LogitsScope.LastPosition,
             };
-            string from = $"{Path.GetFullPath(source.Path)} (model.onnx sha256 {ModelDirectory.Sha256(source.ModelPath)})";
+            // The registry's name for it when it has one; never a machine's absolute path.
+            string name = source.Manifest.Registry is { } r ? $"{r.Generator} {r.Version}" : Path.GetFileName(Path.GetFullPath(source.Path));
+            string from = $"{name} (model.onnx sha256 {ModelDirectory.Sha256(source.ModelPath)})";
             var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, (source.Manifest.Source ?? new ModelSource()) with { QuantizedFrom = from });
             long before = new FileInfo(source.ModelPath).Length, after = new FileInfo(dir.ModelPath).Length;
             Console.WriteLine($"wrote {dir.ModelPath}: {format.Name()} weights, {after / 1048576.0:F1} MiB (was {before / 1048576.0:F1} MiB)");
