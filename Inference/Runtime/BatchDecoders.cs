@@ -10,16 +10,20 @@ public static class BatchDecoders
 {
     /// <summary>
     /// The slot layout on CPU when asked for and the model file is ours (for <paramref name="rows"/> rows of the
-    /// model's context); else the Optimum layout.
+    /// model's context); else the Optimum layout. With <paramref name="prefixCacheBytes"/> above 0 the slot layout keeps
+    /// that many bytes of recent prompts' keys and values to copy openings from (<see cref="PrefixKvCache"/>).
     /// </summary>
-    public static OpenedDecoder Open(ModelDirectory model, SessionSettings settings, KvLayout layout, int rows, Action<string>? warn = null)
+    public static OpenedDecoder Open(ModelDirectory model, SessionSettings settings, KvLayout layout, int rows, Action<string>? warn = null, long prefixCacheBytes = 0)
     {
         if (layout == KvLayout.Slots)
         {
             if (settings.Device != ExecutionDevice.Cpu)
                 warn?.Invoke("The slot KV layout runs on CPU only; this generator uses the Optimum layout on the device.");
             else if (SlotBatchDecoder.TryOpen(model.ModelPath, model.Config, rows, model.Config.Context + 1, settings) is { } slots)
-                return new OpenedDecoder(slots, "cpu, slot KV cache", slots);
+            {
+                if (prefixCacheBytes > 0) slots.Prefixes = new PrefixKvCache(prefixCacheBytes);
+                return new OpenedDecoder(slots, prefixCacheBytes > 0 ? $"cpu, slot KV cache, prompt openings kept ({prefixCacheBytes >> 20} MiB)" : "cpu, slot KV cache", slots);
+            }
             else
                 warn?.Invoke($"{model.ModelPath} was not written by this project; it runs in the Optimum KV layout.");
         }

@@ -16,6 +16,7 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
     private readonly SlotKvSession _session;
     private readonly List<Block> _slots = []; // the block each active slot belongs to, in slot order
     private readonly int _scratch;
+    private float[] _reorder = [];
 
     /// <param name="session">A session whose capacity is the rows to hold plus one scratch slot.</param>
     public SlotBatchDecoder(SlotKvSession session)
@@ -38,6 +39,12 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
 
     public int VocabularySize => _session.VocabularySize;
 
+    /// <summary>
+    /// Kept prompts whose opening later prompts copy rather than compute (see <see cref="PrefixKvCache"/>); null
+    /// (the default) prefills every prompt whole.
+    /// </summary>
+    public PrefixKvCache? Prefixes { get; set; }
+
     /// <summary>Rows that can be held at once.</summary>
     public int RowCapacity => _scratch;
 
@@ -50,9 +57,92 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         if (prompts.Count == 0) throw new ArgumentException("No prompts.", nameof(prompts));
         if (_slots.Count + prompts.Count > RowCapacity) throw new InvalidOperationException($"Only {RowCapacity - _slots.Count} of {RowCapacity} slots are free.");
         var block = new Block(this);
-        _session.AddRows(prompts, logits, 0, cancellationToken); // one forward pass for all of them
+        if (Prefixes is null) _session.AddRows(prompts, logits, 0, cancellationToken); // one forward pass for all of them
+        else
+        {
+            int first = _session.ActiveRows;
+            try
+            {
+                PrefillWithPrefixes(Prefixes, prompts, logits, cancellationToken);
+            }
+            catch
+            {
+                _session.Truncate(first); // a pass that failed after another succeeded leaves no rows behind
+                throw;
+            }
+        }
         for (int i = 0; i < prompts.Count; i++) _slots.Add(block);
         return block;
+    }
+
+    /// <summary>
+    /// Prompts that open as a kept prompt did copy those positions and compute the rest, a forward pass each (ONNX
+    /// Runtime's attention takes a past beside several new positions for one row at a time); the others are
+    /// prefilled together as usual. The rows are then put back in the prompts' order, and the prompts kept for those
+    /// that follow.
+    /// </summary>
+    private void PrefillWithPrefixes(PrefixKvCache prefixes, IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, CancellationToken cancellationToken)
+    {
+        int k = prompts.Count;
+        var matches = new PrefixKvCache.Match?[k];
+        for (int i = 0; i < k; i++) matches[i] = prefixes.Find(prompts[i], prompts[i].Count - 1);
+        var hits = Enumerable.Range(0, k).Where(i => matches[i] is not null).ToList();
+        var misses = Enumerable.Range(0, k).Where(i => matches[i] is null).ToList();
+        int[] order = [.. misses, .. hits]; // the prompt each new slot holds, in slot order
+        bool inOrder = order.Select((prompt, slot) => prompt == slot).All(x => x);
+        int v = VocabularySize;
+        var into = inOrder ? logits : ReorderBuffer(k * v);
+        int first = _session.ActiveRows;
+        if (misses.Count > 0) _session.AddRows([.. misses.Select(i => prompts[i])], into, 0, cancellationToken);
+        for (int h = 0; h < hits.Count; h++)
+        {
+            var match = matches[hits[h]]!;
+            prefixes.Touch(match.Entry);
+            var prefixed = new PrefixedPrompt(prompts[hits[h]], match.Entry.Data, match.Entry.Tokens.Length, match.Length);
+            _session.AddRowAfterPrefix(prefixed, into, misses.Count + h, cancellationToken);
+        }
+        for (int i = 0; i < k; i++) prefixes.Record(prompts[i].Count, matches[i]?.Length ?? 0);
+        if (!inOrder)
+        {
+            for (int slot = 0; slot < k; slot++) Array.Copy(into, slot * v, logits, order[slot] * v, v);
+            PutInOrder(first, order);
+        }
+        for (int i = 0; i < k; i++)
+            if (prefixes.Adds(prompts[i]))
+            {
+                int row = first + i, length = prompts[i].Count;
+                prefixes.Add(prompts[i], _session.PrefixFloats(length), data => _session.ReadPrefix(row, length, data));
+            }
+    }
+
+    /// <summary>Moves the new rows from <paramref name="first"/> on so that row i holds prompt i (slot j holds order[j] now), cycle by cycle through the scratch slot.</summary>
+    private void PutInOrder(int first, int[] order)
+    {
+        int k = order.Length;
+        var at = new int[k]; // where each prompt's row is now
+        for (int slot = 0; slot < k; slot++) at[order[slot]] = slot;
+        var done = new bool[k];
+        for (int start = 0; start < k; start++)
+        {
+            if (done[start] || at[start] == start) { done[start] = true; continue; }
+            // Slot 'start' wants prompt 'start', which sits at at[start]; that slot wants its own prompt, and so on round the cycle.
+            _session.CopyRow(first + start, _scratch);
+            int slot = start;
+            while (true)
+            {
+                done[slot] = true;
+                int source = at[slot];
+                if (source == start) { _session.CopyRow(_scratch, first + slot); break; }
+                _session.CopyRow(first + source, first + slot);
+                slot = source;
+            }
+        }
+    }
+
+    private float[] ReorderBuffer(int floats)
+    {
+        if (_reorder.Length < floats) _reorder = new float[floats];
+        return _reorder;
     }
 
     public IBatchKv EmptyCache() => new Block(this);
@@ -63,7 +153,14 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         if (block.Rows == 0)
         {
             if (_slots.Count >= RowCapacity) throw new InvalidOperationException($"All {RowCapacity} slots are in use.");
-            _session.AddRow(chunk, logits, 0, cancellationToken);
+            // A long prompt's first chunk may open as a kept prompt did, too.
+            if (Prefixes?.Find(chunk, chunk.Count - 1) is { } match)
+            {
+                Prefixes.Touch(match.Entry);
+                Prefixes.Record(chunk.Count, match.Length);
+                _session.AddRowAfterPrefix(new PrefixedPrompt(chunk, match.Entry.Data, match.Entry.Tokens.Length, match.Length), logits, 0, cancellationToken);
+            }
+            else _session.AddRow(chunk, logits, 0, cancellationToken);
             _slots.Add(block);
             return;
         }

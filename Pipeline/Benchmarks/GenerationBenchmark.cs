@@ -28,22 +28,30 @@ internal sealed record GenerationBenchmarkSettings
     public int LongPromptTokens { get; init; } = 900;
     public TimeSpan LongPromptEvery { get; init; } = TimeSpan.FromSeconds(2);
     public int PrefillBudget { get; init; } = 128;
+    /// <summary>Sweep: tokens every prompt opens with (as every game context opens with its world's memory); 0: none.</summary>
+    public int SharedPrefixTokens { get; init; }
+    /// <summary>Bytes of kept prompts for the sweep's "continuous-slots-prefix" variant (run when prompts share an opening).</summary>
+    public long PrefixCacheBytes { get; init; } = 64L << 20;
     public int ContextLength { get; init; } = 1024;
 }
 
 /// <summary>
 /// Scenarios 1-4 of the benchmark plan, on one session, each mode on its own scheduler. Given a slot decoder, the
-/// sweep and the head-of-line mix also run continuous batching over the slot KV layout ("continuous-slots").
+/// sweep and the head-of-line mix also run continuous batching over the slot KV layout ("continuous-slots"), and when
+/// the sweep's prompts share an opening, the same with kept prompt openings ("continuous-slots-prefix").
 /// </summary>
 internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchmarkSettings settings, Action<string> progress, SlotBatchDecoder? slots = null)
 {
-    private const string SlotsLabel = "continuous-slots";
+    public const string SlotsLabel = "continuous-slots", SlotsPrefixLabel = "continuous-slots-prefix";
     private readonly Random _random = new(17);
+    private int[]? _opening;
 
     /// <summary>The modes to compare, labelled, with the slot layout's continuous batching last when there is one.</summary>
-    private IEnumerable<(string Label, BatchingMode Mode, bool Slots)> Variants(IEnumerable<BatchingMode> modes) =>
-        modes.Select(m => (m.ToString().ToLowerInvariant(), m, false))
-            .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) ? [(SlotsLabel, BatchingMode.Continuous, true)] : []);
+    private IEnumerable<(string Label, BatchingMode Mode, bool Slots, bool Prefixes)> Variants(IEnumerable<BatchingMode> modes, bool withPrefixes = false) =>
+        modes.Select(m => (m.ToString().ToLowerInvariant(), m, false, false))
+            .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) ? [(SlotsLabel, BatchingMode.Continuous, true, false)] : [])
+            .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0
+                ? [(SlotsPrefixLabel, BatchingMode.Continuous, true, true)] : []);
 
     public const string DecoderAloneLabel = "decoder-alone", SlotDecoderAloneLabel = "decoder-alone-slots";
 
@@ -86,6 +94,14 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
 
     private int[] Prompt(int tokens) => Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
 
+    /// <summary>A sweep player's prompt: the shared opening (the same every time), then random tokens.</summary>
+    private int[] PlayerPrompt()
+    {
+        int shared = Math.Min(settings.SharedPrefixTokens, settings.PromptTokens - 1);
+        _opening ??= Prompt(Math.Max(0, shared));
+        lock (_random) return [.. _opening, .. Prompt(settings.PromptTokens - _opening.Length)];
+    }
+
     private SamplerSettings Fixed(int tokens) => new() { Seed = _random.Next(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
 
     private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024, bool onSlots = false) =>
@@ -109,7 +125,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         var results = new List<ScenarioResult>();
         foreach (int players in settings.Players)
         {
-            var variants = Variants(settings.Modes).ToList();
+            var variants = Variants(settings.Modes, withPrefixes: true).ToList();
             var windows = variants.ToDictionary(v => v.Label, _ => new List<ScenarioResult>());
             for (int rep = 0; rep < settings.Repetitions; rep++)
             {
@@ -141,7 +157,23 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         return results;
     }
 
-    private async Task<ScenarioResult> SweepWindow((string Label, BatchingMode Mode, bool Slots) variant, int players)
+    private async Task<ScenarioResult> SweepWindow((string Label, BatchingMode Mode, bool Slots, bool Prefixes) variant, int players)
+    {
+        var mode = variant.Mode;
+        var prefixes = variant.Prefixes ? new PrefixKvCache(settings.PrefixCacheBytes) : null;
+        if (slots is not null) slots.Prefixes = prefixes;
+        try
+        {
+            return await SweepWindow(variant, players, prefixes);
+        }
+        finally
+        {
+            if (slots is not null) slots.Prefixes = null;
+            prefixes?.Clear();
+        }
+    }
+
+    private async Task<ScenarioResult> SweepWindow((string Label, BatchingMode Mode, bool Slots, bool Prefixes) variant, int players, PrefixKvCache? prefixes)
     {
         var mode = variant.Mode;
         await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget, onSlots: variant.Slots);
@@ -155,7 +187,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         {
             while (!window.IsCancellationRequested)
             {
-                var s = await RequestSample.Measure(scheduler, Prompt(settings.PromptTokens), Fixed(settings.NewTokens), clock, cancellationToken: window.Token);
+                var s = await RequestSample.Measure(scheduler, PlayerPrompt(), Fixed(settings.NewTokens), clock, cancellationToken: window.Token);
                 lock (samples) samples.Add(s);
             }
         }));
@@ -163,6 +195,8 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         // Where each decode step's time went: inside ONNX Runtime (decode, and the prefills between steps) or outside it.
         string steps = t.DecodeSteps == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"per step {t.LoopMsPerStep:F1} ms: ONNX Runtime {t.OnnxMs / t.DecodeSteps:F1}, sampling {t.SamplingMs / t.DecodeSteps:F1}, other {(t.OutsideMs - t.SamplingMs) / t.DecodeSteps:F1} (outside ORT {100 * t.OutsideShare:F0}%)");
+        if (prefixes is not null)
+            steps += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; prompt positions copied {100 * prefixes.ReusedShare:F0}% ({prefixes.Hits} of {prefixes.Lookups} prompts)");
         return ScenarioResult.From("sweep", variant.Label, players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot(), steps);
     }
 
@@ -170,7 +204,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
     public async Task<List<ScenarioResult>> HeadOfLine()
     {
         var results = new List<ScenarioResult>();
-        foreach (var (label, mode, onSlots) in Variants([BatchingMode.Static, BatchingMode.Continuous]))
+        foreach (var (label, mode, onSlots, _) in Variants([BatchingMode.Static, BatchingMode.Continuous]))
         {
             await using var scheduler = Scheduler(mode, settings.MaxBatchSize, settings.SweepPrefillBudget, onSlots: onSlots);
             using var batches = new BatchSizeRecorder();

@@ -36,13 +36,23 @@ internal static class GenerationReport
         foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
         {
             // Serving against the decoder alone at the same batch size and layout, measured in this run.
-            foreach (var (serving, alone) in new[] { ("continuous", GenerationBenchmark.DecoderAloneLabel), ("continuous-slots", GenerationBenchmark.SlotDecoderAloneLabel) })
+            foreach (var (serving, alone) in new[] { ("continuous", GenerationBenchmark.DecoderAloneLabel), (GenerationBenchmark.SlotsLabel, GenerationBenchmark.SlotDecoderAloneLabel), (GenerationBenchmark.SlotsPrefixLabel, GenerationBenchmark.SlotDecoderAloneLabel) })
             {
                 var s = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == serving && r.Players == n);
                 var d = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == alone && r.Players == n);
                 if (s is not null && d is not null)
                     Console.WriteLine($"sweep N={n}: {serving} / the decoder alone at batch {n} = {100 * s.TokensPerSecond / d.TokensPerSecond:F0}% ({s.TokensPerSecond:F0} / {d.TokensPerSecond:F0} tokens/s)");
             }
+        }
+        foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
+        {
+            var whole = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == GenerationBenchmark.SlotsLabel && r.Players == n);
+            var kept = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == GenerationBenchmark.SlotsPrefixLabel && r.Players == n);
+            if (whole is not null && kept is not null)
+                Console.WriteLine($"sweep N={n}: continuous on slots with kept openings / without = {kept.TokensPerSecond / whole.TokensPerSecond:F2}x ({settings.SharedPrefixTokens} of {settings.PromptTokens} prompt tokens shared)");
+            var serial = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "serial" && r.Players == n);
+            if (serial is not null && kept is not null)
+                Console.WriteLine($"sweep N={n}: continuous on slots with kept openings / serial = {kept.TokensPerSecond / serial.TokensPerSecond:F1}x");
         }
         var holSlots = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous-slots");
         var holOptimum = results.FirstOrDefault(r => r.Scenario == "head-of-line (short)" && r.Mode == "continuous");

@@ -27,6 +27,8 @@ internal static class BenchGenerateCommand
         var duration = new Option<double>("--duration") { DefaultValueFactory = _ => defaults.Duration.TotalSeconds, Description = "seconds per measured configuration" };
         var promptTokens = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => defaults.PromptTokens };
         var newTokens = new Option<int>("--new-tokens") { DefaultValueFactory = _ => defaults.NewTokens };
+        var sharedPrefix = new Option<int>("--shared-prefix") { DefaultValueFactory = _ => 0, Description = "sweep: tokens every prompt opens with, as game contexts open with the world's memory; then the sweep also runs continuous-slots-prefix (kept openings)" };
+        var prefixCache = new Option<int>("--prefix-cache-mib") { DefaultValueFactory = _ => 64, Description = "MiB of kept prompts for continuous-slots-prefix" };
         var rate = new Option<double>("--rate") { DefaultValueFactory = _ => defaults.ArrivalsPerSecond, Description = "head-of-line: arrivals per second" };
         var burstPlayers = new Option<int>("--burst-players") { DefaultValueFactory = _ => defaults.BurstPlayers };
         var burstTokens = new Option<int>("--burst-tokens") { DefaultValueFactory = _ => defaults.BurstTokens };
@@ -40,7 +42,7 @@ internal static class BenchGenerateCommand
         var json = ModelOptions.Json();
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, sharedPrefix, prefixCache, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -55,6 +57,8 @@ internal static class BenchGenerateCommand
                 Repetitions = parse.GetValue(reps),
                 PromptTokens = parse.GetValue(promptTokens),
                 NewTokens = parse.GetValue(newTokens),
+                SharedPrefixTokens = parse.GetValue(sharedPrefix),
+                PrefixCacheBytes = (long)parse.GetValue(prefixCache) << 20,
                 ArrivalsPerSecond = parse.GetValue(rate),
                 BurstPlayers = parse.GetValue(burstPlayers),
                 BurstTokens = parse.GetValue(burstTokens),

@@ -26,8 +26,9 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
         var o = options.Value;
         var dir = ModelDirectory.Open(modelPath);
         var settings = new SessionSettings { Device = SessionSettings.ParseDevice(o.Device), IntraOpThreads = o.IntraOpThreads, Nice = o.Nice, AllowSpinning = o.AllowSpinning };
-        var opened = BatchDecoders.Open(dir, settings, o.KvLayout, o.Scheduler.MaxBatchSize + 1, m => LogDeviceFallback(logger, m));
+        var opened = BatchDecoders.Open(dir, settings, o.KvLayout, o.Scheduler.MaxBatchSize + 1, m => LogDeviceFallback(logger, m), (long)o.PrefixCacheMiB << 20);
         var scheduler = new GenerationScheduler(opened.Decoder, StoryTokenizer.Shared, o.Scheduler with { ContextLength = dir.Config.Context, LoopNice = o.Nice });
+        if (opened.Decoder is SlotBatchDecoder { Prefixes: { } prefixes }) PrefixCacheMetrics.Register(scheduler.Metrics.Meter, prefixes);
         _sessions[scheduler] = opened.Resource;
         var previous = catalog.Set(name, scheduler, version);
         LogLoaded(logger, name, version, modelPath, opened.Description);

@@ -70,6 +70,13 @@ public sealed class InferenceOptions : IValidatableObject
     /// </summary>
     public KvLayout KvLayout { get; set; } = KvLayout.Slots;
 
+    /// <summary>
+    /// Slot layout: MiB of kept prompts' keys and values per generator, so that a prompt opening as a recent one did
+    /// (every context opens with the world's memory, then the room's lines) copies those positions instead of
+    /// computing them again; 0 turns it off. Least recently used prompts go first.
+    /// </summary>
+    [Range(0, 65536)] public int PrefixCacheMiB { get; set; } = 64;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Scheduler.Problem() is { } problem) yield return new ValidationResult($"Scheduler:{problem}", [nameof(Scheduler)]);

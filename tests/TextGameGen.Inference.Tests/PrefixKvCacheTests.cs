@@ -1,0 +1,158 @@
+using TextGameGen.Contracts.Generation;
+using TextGameGen.Contracts.Sampling;
+using TextGameGen.Contracts.Tokenization;
+using TextGameGen.Inference.Model;
+using TextGameGen.Inference.Onnx;
+using TextGameGen.Inference.Reference;
+using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Scheduling;
+
+namespace TextGameGen.Inference.Tests;
+
+/// <summary>Prompts that open as earlier ones did copy those positions' keys and values: the logits and passages stay those of a whole prefill.</summary>
+public sealed class PrefixKvCacheTests
+{
+    private const float Tolerance = 1e-4f;
+
+    private static SlotBatchDecoder Open(Gpt2Weights weights, int rows, int maxLength) =>
+        new(SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength));
+
+    private static List<int> Opening(int[] shared, int rest, int seed) => [.. shared, .. TestModels.RandomTokens(rest, seed)];
+
+    [Fact]
+    public void PromptsSharingAnOpeningWithAKeptOneGetTheLogitsOfAWholePrefillInTheirOwnOrderAndDecodeOnFromThere()
+    {
+        var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 71);
+        int vocab = weights.Config.VocabularySize;
+        var reference = new ReferenceGpt2(weights);
+        using var decoder = Open(weights, rows: 6, maxLength: 48);
+        decoder.Prefixes = new PrefixKvCache(maxBytes: 1 << 24, minTokens: 4);
+        var logits = new float[6 * vocab];
+        var memory = TestModels.RandomTokens(12, 1); // what every context opens with (the world's memory)
+
+        // The first prompt is prefilled whole and kept.
+        var first = Opening(memory, 5, 2);
+        using (var firstCache = decoder.Prefill([first], logits)) AssertRow(reference, first, logits, 0, vocab);
+        Assert.Equal(1, decoder.Prefixes.Count);
+        Assert.Equal(0, decoder.Prefixes.Hits);
+
+        // A batch mixing prompts that share the memory (rests of different lengths), one that shares nothing, one that
+        // shares only part of it, and the first prompt again: each row copies what it shares and computes the rest.
+        var batch = new List<List<int>>
+        {
+            TestModels.RandomTokens(9, 3).ToList(),  // nothing shared: prefilled whole
+            Opening(memory, 8, 4),                   // copies 12, computes 8
+            Opening(memory, 2, 5),                   // copies 12, computes 2
+            first.ToList(),                          // copies all but its last position
+            Opening(memory[..6], 1, 6),              // copies 6, computes 1
+        };
+        var running = decoder.Prefill(batch.Cast<IReadOnlyList<int>>().ToList(), logits);
+        for (int r = 0; r < batch.Count; r++) AssertRow(reference, batch[r], logits, r, vocab);
+        Assert.Equal(4, decoder.Prefixes.Hits);
+        Assert.Equal(12 + 12 + 16 + 6, decoder.Prefixes.ReusedTokens);
+
+        // The rows decode on in the prompts' order from what was copied and computed.
+        for (int step = 0; step < 3; step++)
+        {
+            var next = batch.Select((_, i) => 300 + 10 * step + i).ToArray();
+            decoder.Decode(running, next, logits);
+            for (int r = 0; r < batch.Count; r++)
+            {
+                batch[r].Add(next[r]);
+                AssertRow(reference, batch[r], logits, r, vocab);
+            }
+        }
+
+        // Rows leave and a long prompt that opens with the memory is filled in chunks, its first chunk copied.
+        decoder.KeepRows(running, [1, 3]);
+        var longPrompt = Opening(memory, 20, 7);
+        var partial = decoder.EmptyCache();
+        long hitsBefore = decoder.Prefixes.Hits;
+        decoder.Extend(partial, longPrompt[..16], logits);
+        decoder.Extend(partial, longPrompt[16..], logits);
+        AssertRow(reference, longPrompt, logits, 0, vocab);
+        Assert.Equal(hitsBefore + 1, decoder.Prefixes.Hits);
+        running.Dispose();
+        partial.Dispose();
+    }
+
+    [Fact]
+    public void TheCacheKeepsWithinItsBytesDroppingTheLeastRecentlyUsedPromptAndSkipsPromptsItAlreadyHolds()
+    {
+        var cache = new PrefixKvCache(maxBytes: 3 * 100 * sizeof(float), minTokens: 2);
+        int[] a = [1, 2, 3, 4], b = [5, 6, 7, 8], c = [9, 10, 11, 12];
+        cache.Add(a, 100, data => Array.Fill(data, 1f, 0, 100));
+        cache.Add(b, 100, data => Array.Fill(data, 2f, 0, 100));
+        cache.Add(c, 100, data => Array.Fill(data, 3f, 0, 100));
+        Assert.Equal(3, cache.Count);
+
+        // a was used last, so b is the one dropped when a fourth prompt comes.
+        cache.Touch(cache.Find([1, 2, 3, 9], 4)!.Entry);
+        cache.Add([13, 14, 15, 16], 100, data => Array.Fill(data, 4f, 0, 100));
+        Assert.Equal(3, cache.Count);
+        Assert.True(cache.Bytes <= cache.MaxBytes);
+        Assert.Null(cache.Find([5, 6, 7, 8], 4));
+        Assert.Equal(3, cache.Find([1, 2, 3, 0], 4)!.Length);
+        Assert.Equal(2, cache.Find([1, 2, 3, 4], 2)!.Length); // capped
+
+        Assert.Null(cache.Find([1, 7], 2)); // one shared token is under the minimum
+        Assert.False(cache.Adds([1, 2, 3, 4])); // held whole
+        Assert.False(cache.Adds([1, 2, 3, 4, 5])); // held but one position
+        Assert.True(cache.Adds([1, 2, 30, 40, 50]));
+        cache.Add(new int[1000], 1000, _ => { }); // larger than the bound: not kept, nothing dropped
+        Assert.Equal(3, cache.Count);
+        cache.Clear();
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Fact]
+    public async Task TheDecodeLoopWritesTheSamePassagesWithTheCacheAsWithoutIt()
+    {
+        var memory = TestModels.RandomTokens(20, 9);
+        var prompts = Enumerable.Range(0, 8).Select(i => Opening(memory, 3 + 4 * (i % 4), 200 + i).ToArray()).ToArray();
+        SamplerSettings SettingsFor(int i) => i % 2 == 0
+            ? SamplerSettings.Greedy with { MaxNewTokens = 5 + 3 * i }
+            : new SamplerSettings { Seed = 60 + i, MaxNewTokens = 5 + 3 * i, StopStrings = [] };
+        var options = new SchedulerOptions { Mode = BatchingMode.Continuous, ContextLength = 64, MaxBatchSize = 4, MaxPrefillTokensPerStep = 64 };
+
+        async Task<string[]> Run(PrefixKvCache? prefixes)
+        {
+            using var decoder = Open(TestModels.TinyWeights, rows: options.MaxBatchSize + 1, maxLength: options.ContextLength + 1);
+            decoder.Prefixes = prefixes;
+            await using var scheduler = new GenerationScheduler(decoder, StoryTokenizer.Shared, options);
+            var tasks = new List<Task<string>>();
+            for (int i = 0; i < prompts.Length; i++)
+            {
+                tasks.Add(Text(scheduler, prompts[i], SettingsFor(i)));
+                await Task.Delay(5);
+            }
+            return await Task.WhenAll(tasks);
+        }
+
+        var without = await Run(null);
+        var prefixes = new PrefixKvCache(maxBytes: 1 << 24, minTokens: 8);
+        var with = await Run(prefixes);
+        Assert.Equal(without, with);
+        Assert.True(prefixes.Hits >= prompts.Length - 4, $"{prefixes.Hits} of {prefixes.Lookups} prompts copied an opening");
+    }
+
+    private static async Task<string> Text(GenerationScheduler scheduler, int[] prompt, SamplerSettings settings)
+    {
+        var text = new System.Text.StringBuilder();
+        GenerationEvent? last = null;
+        await foreach (var e in scheduler.GenerateAsync(prompt, settings))
+        {
+            text.Append(e.Text);
+            last = e;
+        }
+        Assert.Equal(GenerationOutcome.Completed, last!.Outcome);
+        return text.ToString();
+    }
+
+    private static void AssertRow(ReferenceGpt2 reference, List<int> tokens, float[] logits, int row, int vocab)
+    {
+        var expected = reference.Forward(tokens.ToArray()).AsSpan((tokens.Count - 1) * vocab, vocab);
+        float diff = TestModels.MaxAbsDiff(expected, logits.AsSpan(row * vocab, vocab));
+        Assert.True(diff <= Tolerance, $"row {row}: logits differ by {diff}");
+    }
+}
