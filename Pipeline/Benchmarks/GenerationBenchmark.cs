@@ -92,17 +92,26 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         }
     }
 
-    private int[] Prompt(int tokens) => Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
+    /// <summary>Random tokens; players' tasks draw at once, and <see cref="Random"/> is not thread-safe.</summary>
+    private int[] Prompt(int tokens)
+    {
+        lock (_random) return Enumerable.Range(0, tokens).Select(_ => _random.Next(50257)).ToArray();
+    }
+
+    private int NextSeed()
+    {
+        lock (_random) return _random.Next();
+    }
 
     /// <summary>A sweep player's prompt: the shared opening (the same every time), then random tokens.</summary>
     private int[] PlayerPrompt()
     {
         int shared = Math.Min(settings.SharedPrefixTokens, settings.PromptTokens - 1);
-        _opening ??= Prompt(Math.Max(0, shared));
-        lock (_random) return [.. _opening, .. Prompt(settings.PromptTokens - _opening.Length)];
+        lock (_random) _opening ??= Prompt(Math.Max(0, shared)); // the same for every player and window
+        return [.. _opening, .. Prompt(settings.PromptTokens - _opening.Length)];
     }
 
-    private SamplerSettings Fixed(int tokens) => new() { Seed = _random.Next(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
+    private SamplerSettings Fixed(int tokens) => new() { Seed = NextSeed(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
 
     private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024, bool onSlots = false) =>
         new(onSlots ? slots! : session, StoryTokenizer.Shared, new SchedulerOptions

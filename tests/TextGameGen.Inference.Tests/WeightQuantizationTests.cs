@@ -95,10 +95,10 @@ public sealed class WeightQuantizationTests
             var actual = new float[2 * vocab];
             using var cache = session.Prefill([prompt], expected);
             using var block = slots.Prefill([prompt], actual);
-            if (format == WeightFormat.Int8)
-                AssertClose(expected, actual[..vocab], 0.05); // DynamicQuantizeMatMul scales activations per tensor: the padded prefill's differ
-            else
-                Assert.True(TestModels.MaxAbsDiff(expected, actual.AsSpan(0, vocab)) < 1e-3f); // block formats quantize each row on its own
+            // DynamicQuantizeMatMul scales activations per tensor, so the padded prefill's differ. The block formats
+            // quantize each row's activations on their own, block by block, to int8 (accuracy level 4): the two graphs'
+            // attention kernels round differently in the last bits, which can move an activation's code by one.
+            AssertClose(expected, actual[..vocab], format == WeightFormat.Int8 ? 0.05 : 0.01);
         }
         finally
         {
