@@ -206,6 +206,19 @@ public sealed class TggCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task GenerateBenchmarkWithASharedOpeningRunsKeptOpeningsBesideWholePrefillsAndSaysWhatWasCopied()
+    {
+        var run = await Tgg("bench", "generate", "--shape", "tiny", "--scenario", "sweep", "--players", "4", "--modes", "continuous",
+            "--reps", "1", "--duration", "2", "--prompt-tokens", "40", "--new-tokens", "8", "--shared-prefix", "24");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("| sweep | continuous-slots | 4 |", run.Out);
+        Assert.Contains("| sweep | continuous-slots-prefix | 4 |", run.Out);
+        Assert.Matches(@"prompt positions copied [1-9][0-9]*% \([0-9]+ of [0-9]+ prompts\)", run.Out);
+        Assert.Contains("continuous on slots with kept openings / without =", run.Out);
+    }
+
+    [Fact]
     public async Task MatMulBenchmarkPlacesTheMultipliesUnderBothRoofs()
     {
         var run = await Tgg("bench", "matmul", "--shape", "tiny", "--rows", "1,4", "--reps", "1", "--runs", "1");
