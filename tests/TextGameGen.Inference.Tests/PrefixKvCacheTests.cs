@@ -7,16 +7,13 @@ using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 
+using static TextGameGen.Inference.Tests.SlotTestHelpers;
+
 namespace TextGameGen.Inference.Tests;
 
 /// <summary>Prompts that open as earlier ones did copy those positions' keys and values: the logits and passages stay those of a whole prefill.</summary>
 public sealed class PrefixKvCacheTests
 {
-    private const float Tolerance = 1e-4f;
-
-    private static SlotBatchDecoder Open(Gpt2Weights weights, int rows, int maxLength) =>
-        new(SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength));
-
     private static List<int> Opening(int[] shared, int rest, int seed) => [.. shared, .. TestModels.RandomTokens(rest, seed)];
 
     [Fact]
@@ -134,25 +131,5 @@ public sealed class PrefixKvCacheTests
         var with = await Run(prefixes);
         Assert.Equal(without, with);
         Assert.True(prefixes.Hits >= prompts.Length - 4, $"{prefixes.Hits} of {prefixes.Lookups} prompts copied an opening");
-    }
-
-    private static async Task<string> Text(GenerationScheduler scheduler, int[] prompt, SamplerSettings settings)
-    {
-        var text = new System.Text.StringBuilder();
-        GenerationEvent? last = null;
-        await foreach (var e in scheduler.GenerateAsync(prompt, settings))
-        {
-            text.Append(e.Text);
-            last = e;
-        }
-        Assert.Equal(GenerationOutcome.Completed, last!.Outcome);
-        return text.ToString();
-    }
-
-    private static void AssertRow(ReferenceGpt2 reference, List<int> tokens, float[] logits, int row, int vocab)
-    {
-        var expected = reference.Forward(tokens.ToArray()).AsSpan((tokens.Count - 1) * vocab, vocab);
-        float diff = TestModels.MaxAbsDiff(expected, logits.AsSpan(row * vocab, vocab));
-        Assert.True(diff <= Tolerance, $"row {row}: logits differ by {diff}");
     }
 }

@@ -8,16 +8,13 @@ using TextGameGen.Inference.Reference;
 using TextGameGen.Inference.Runtime;
 using TextGameGen.Inference.Scheduling;
 
+using static TextGameGen.Inference.Tests.SlotTestHelpers;
+
 namespace TextGameGen.Inference.Tests;
 
 /// <summary>The slot layout behind the decode loop: the same rows and logits as the reference, and the same passages as the Optimum layout.</summary>
 public sealed class SlotBatchDecoderTests
 {
-    private const float Tolerance = 1e-4f;
-
-    private static SlotBatchDecoder Open(Gpt2Weights weights, int rows, int maxLength) =>
-        new(SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength));
-
     [Fact]
     public void ALongPromptFilledInChunksBeforeABatchJoinsItAfterThatBatchAndEveryRowKeepsItsLogits()
     {
@@ -115,19 +112,6 @@ public sealed class SlotBatchDecoderTests
         Assert.Equal(expected, await Task.WhenAll(tasks));
     }
 
-    private static async Task<string> Text(GenerationScheduler scheduler, int[] prompt, SamplerSettings settings)
-    {
-        var text = new System.Text.StringBuilder();
-        GenerationEvent? last = null;
-        await foreach (var e in scheduler.GenerateAsync(prompt, settings))
-        {
-            text.Append(e.Text);
-            last = e;
-        }
-        Assert.Equal(GenerationOutcome.Completed, last!.Outcome);
-        return text.ToString();
-    }
-
     private static void Step(SlotBatchDecoder decoder, ReferenceGpt2 reference, IBatchKv cache, List<List<int>> rows, float[] logits, int vocab, int firstToken)
     {
         var next = rows.Select((_, i) => firstToken + i).ToArray();
@@ -137,11 +121,5 @@ public sealed class SlotBatchDecoderTests
             rows[r].Add(next[r]);
             AssertRow(reference, rows[r], logits, r, vocab);
         }
-    }
-
-    private static void AssertRow(ReferenceGpt2 reference, List<int> tokens, float[] logits, int row, int vocab)
-    {
-        var expected = reference.Forward(tokens.ToArray()).AsSpan((tokens.Count - 1) * vocab, vocab);
-        Assert.True(TestModels.MaxAbsDiff(expected, logits.AsSpan(row * vocab, vocab)) <= Tolerance);
     }
 }
