@@ -73,9 +73,9 @@ public sealed class InferenceOptions : IValidatableObject
     /// <summary>
     /// Slot layout: MiB of kept prompts' keys and values per generator, so that a prompt opening as a recent one did
     /// (every context opens with the world's memory, then the room's lines) copies those positions instead of
-    /// computing them again; 0 turns it off. Least recently used prompts go first.
+    /// computing them again; 0 (the default until its float-level differences from whole prefills are pinned in the game tests) turns it off. Least recently used prompts go first.
     /// </summary>
-    [Range(0, 65536)] public int PrefixCacheMiB { get; set; } = 64;
+    [Range(0, 65536)] public int PrefixCacheMiB { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
