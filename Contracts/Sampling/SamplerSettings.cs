@@ -40,6 +40,13 @@ public sealed record SamplerSettings
     /// </summary>
     [Id(9)] public int StopAtSentenceEndAfter { get; init; }
 
+    /// <summary>
+    /// Past <see cref="StopAtSentenceEndAfter"/>, each further token adds this much more to the logits of the tokens that
+    /// end a sentence (". ! ?" and closing quotes), so a passage that runs on is drawn to an end before
+    /// <see cref="MaxNewTokens"/> cuts it (0: off). Only with <see cref="StopAtSentenceEndAfter"/> set.
+    /// </summary>
+    [Id(10)] public float SentenceEndPush { get; init; }
+
     public static SamplerSettings Greedy { get; } = new() { Temperature = 0, TopK = 0, TopP = 1, RepetitionPenalty = 1 };
 
     /// <summary>Returns null when every setting is in range, else a message naming the setting.</summary>
@@ -53,6 +60,7 @@ public sealed record SamplerSettings
         if (MaxNewTokens < 1 || MaxNewTokens > MaxAllowedNewTokens) return $"max_new_tokens must be between 1 and {MaxAllowedNewTokens} (got {MaxNewTokens}).";
         if (StopStrings.Any(string.IsNullOrEmpty)) return "stop strings must not be empty.";
         if (StopAtSentenceEndAfter < 0) return $"stop_at_sentence_end_after must be 0 (off) or positive (got {StopAtSentenceEndAfter}).";
+        if (!float.IsFinite(SentenceEndPush) || SentenceEndPush < 0 || SentenceEndPush > 5) return $"sentence_end_push must be between 0 and 5 (got {SentenceEndPush}).";
         return null;
     }
 

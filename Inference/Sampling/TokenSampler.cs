@@ -2,8 +2,9 @@ using TextGameGen.Contracts.Sampling;
 namespace TextGameGen.Inference.Sampling;
 
 /// <summary>
-/// Picks the next token from one row of logits: repetition penalty, then greedy or
-/// temperature / top-k / top-p sampling. One instance per generation (it owns the random state).
+/// Picks the next token from one row of logits: the sentence-end push (and no end of text mid-sentence while it is on),
+/// repetition penalty, then greedy or temperature / top-k / top-p sampling. One instance per generation (it owns the
+/// random state, counts the tokens it chose and knows whether they ended a sentence).
 /// </summary>
 public sealed class TokenSampler
 {
@@ -14,18 +15,36 @@ public sealed class TokenSampler
     private float[] _scratch = [];
     private int[] _indices = [];
     private readonly HashSet<int> _penalised = [];
+    private readonly SentenceEndVocabulary? _sentenceEnds;
+    private int _chosen;
+    private bool _sentenceEnded = true;
 
-    public TokenSampler(SamplerSettings settings)
+    /// <param name="settings">The sampler and stop settings (validated here).</param>
+    /// <param name="sentenceEnds">The tokens the sentence-end push raises; default GPT-2's (<see cref="SentenceEndVocabulary.Gpt2"/>).</param>
+    public TokenSampler(SamplerSettings settings, SentenceEndVocabulary? sentenceEnds = null)
     {
         settings.EnsureValid();
         _settings = settings;
         _random = settings.Seed is { } seed ? new Random(seed) : new Random();
+        bool pushes = settings.SentenceEndPush > 0 && settings.StopAtSentenceEndAfter > 0;
+        _sentenceEnds = pushes ? sentenceEnds ?? SentenceEndVocabulary.Gpt2 : null;
+        _sentenceEnded = !pushes;
     }
 
     /// <summary>Chooses a token. <paramref name="logits"/> is modified (penalty, temperature).</summary>
     public int Next(Span<float> logits, IReadOnlyList<int> history)
     {
-        if (_settings.IgnoreEndOfText && logits.Length > EndOfTextId) logits[EndOfTextId] = float.NegativeInfinity;
+        int token = Choose(logits, history);
+        if (_sentenceEnds is { } vocabulary)
+            _sentenceEnded = vocabulary.EndedAfter(token, _sentenceEnded);
+        return token;
+    }
+
+    private int Choose(Span<float> logits, IReadOnlyList<int> history)
+    {
+        // With the push on (a passage), the model may end the text only after a whole sentence, never mid-way.
+        if ((_settings.IgnoreEndOfText || !_sentenceEnded) && logits.Length > EndOfTextId) logits[EndOfTextId] = float.NegativeInfinity;
+        PushSentenceEnds(logits, ++_chosen);
         ApplyRepetitionPenalty(logits, history);
         if (_settings.Temperature == 0) return ArgMax(logits);
 
@@ -53,6 +72,16 @@ public sealed class TokenSampler
             if (keep < n || k > 0 || n == logits.Length) return Draw(keep);
             candidates = Math.Min(candidates * 4, logits.Length);
         }
+    }
+
+    /// <summary>Token number <paramref name="token"/> (1-based) past the minimum: sentence ends gain push x tokens past it.</summary>
+    private void PushSentenceEnds(Span<float> logits, int token)
+    {
+        int past = token - _settings.StopAtSentenceEndAfter;
+        if (_sentenceEnds is null || past <= 0) return;
+        float bonus = _settings.SentenceEndPush * past;
+        foreach (int id in _sentenceEnds.Ends)
+            if ((uint)id < (uint)logits.Length) logits[id] += bonus;
     }
 
     private void ApplyRepetitionPenalty(Span<float> logits, IReadOnlyList<int> history)

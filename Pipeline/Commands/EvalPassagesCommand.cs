@@ -21,11 +21,12 @@ internal static class EvalPassagesCommand
         var samples = new Option<int>("--samples") { DefaultValueFactory = _ => 10, Description = "passages shown side by side (seed 1 of the first prompts)" };
         var before = new Option<bool>("--before") { Description = "also write them as the server did before passages ended at sentences (48 tokens, kept as written)" };
         var batched = new Option<bool>("--batched") { Description = "write the passages continuously batched, as the server does: faster, but not the same on every run (default: one at a time, repeatable)" };
+        var push = new Option<float?>("--sentence-end-push") { Description = $"the sentence-end push of the game's rules (default {PassageRules.Now.Sampler.SentenceEndPush}, the server's; 0: off)" };
         var device = ModelOptions.Device();
         var json = ModelOptions.Json();
         var command = new Command("passages", "Passage readability in the game (sentence ends, repeated 3-grams, distinct-2, length) from fixed prompts and seeds, beside a baseline")
         {
-            model, baseline, world, seeds, samples, before, batched, device, json,
+            model, baseline, world, seeds, samples, before, batched, push, device, json,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(async () =>
         {
@@ -34,7 +35,9 @@ internal static class EvalPassagesCommand
             string worldPath = parse.GetValue(world)!;
             var definition = WorldFiles.Read(worldPath, Path.GetFileNameWithoutExtension(worldPath));
             var models = (parse.GetValue(baseline) is { } b ? new[] { b } : []).Append(parse.GetValue(model)!).ToList();
-            var rules = parse.GetValue(before) ? new[] { PassageRules.Before, PassageRules.Now } : [PassageRules.Now];
+            var now = parse.GetValue(push) is { } p ? PassageRules.Now with { Sampler = PassageRules.Now.Sampler with { SentenceEndPush = p } } : PassageRules.Now;
+            if (now.Sampler.Validate() is { } invalid) throw new ArgumentException(invalid);
+            var rules = parse.GetValue(before) ? new[] { PassageRules.Before, now } : [now];
             var scenarios = PassageScenarios.Default;
             var runs = new List<(string Model, PassageRules Rules, IReadOnlyList<WrittenPassage> Passages)>();
             foreach (var dir in models)
@@ -45,7 +48,7 @@ internal static class EvalPassagesCommand
                     runs.Add((Label(dir), r, written));
                 }
 
-            Console.WriteLine($"{scenarios.Count} first turns in '{definition.Title}' x {seedCount} seeds, the game's sampler (temperature {PassageRules.Now.Sampler.Temperature}, top-k {PassageRules.Now.Sampler.TopK}, top-p {PassageRules.Now.Sampler.TopP}, repetition penalty {PassageRules.Now.Sampler.RepetitionPenalty})");
+            Console.WriteLine($"{scenarios.Count} first turns in '{definition.Title}' x {seedCount} seeds, the game's sampler (temperature {now.Sampler.Temperature}, top-k {now.Sampler.TopK}, top-p {now.Sampler.TopP}, repetition penalty {now.Sampler.RepetitionPenalty}, sentence-end push {now.Sampler.SentenceEndPush})");
             var table = TableWriter.With("model", "passages", "#count", "#ending a sentence", "#repeated 3-grams", "#distinct-2", "#mean words", "#empty");
             foreach (var run in runs)
             {

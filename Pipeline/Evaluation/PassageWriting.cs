@@ -12,12 +12,13 @@ namespace TextGameGen.Pipeline.Evaluation;
 
 /// <summary>
 /// How passages are written: their length, when they may end at a sentence end, whether the game's finishing
-/// (<see cref="PassageText.Finish"/>) is applied, and the sampler. <see cref="Now"/> is what the server does today;
+/// (<see cref="PassageText.Finish"/>) is applied, and the sampler (with the game's sentence-end push in <see cref="Now"/>). <see cref="Now"/> is what the server does today;
 /// <see cref="Before"/> what it did before passages ended at sentences (48 tokens, kept as written).
 /// </summary>
 public sealed record PassageRules(string Name, int PassageTokens, int MinPassageTokens, bool Finish, SamplerSettings Sampler)
 {
-    public static PassageRules Now { get; } = new("sentence ends", new GameOptions().PassageTokens, new GameOptions().MinPassageTokens, true, new SamplerSettings());
+    public static PassageRules Now { get; } = new("sentence ends", new GameOptions().PassageTokens, new GameOptions().MinPassageTokens, true,
+        new SamplerSettings { SentenceEndPush = new GameOptions().SentenceEndPush });
     public static PassageRules Before { get; } = new("as written", 48, 0, false, new SamplerSettings());
 }
 

@@ -275,6 +275,9 @@ public sealed class GameGrainTests : IAsyncLifetime
             Assert.Equal("p7", turn.SamplerPreset);
             Assert.Equal(0.31f, turn.Sampler!.Temperature);
             Assert.Equal(7, turn.Sampler.TopK);
+            // The game's passage rules still apply over a preset: end at a sentence after the minimum, pushed towards one.
+            Assert.InRange(turn.Sampler.StopAtSentenceEndAfter, 1, new GameOptions().MinPassageTokens);
+            Assert.Equal(new GameOptions().SentenceEndPush, turn.Sampler.SentenceEndPush);
         }
         finally
         {

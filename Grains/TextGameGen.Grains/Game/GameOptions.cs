@@ -30,6 +30,14 @@ public sealed class GameOptions : IValidatableObject
     [Range(0, SamplerSettings.MaxAllowedNewTokens)]
     public int MinPassageTokens { get; set; } = 24;
 
+    /// <summary>
+    /// Past <see cref="MinPassageTokens"/>, each further token adds this to the logits of sentence-ending tokens
+    /// (<see cref="SamplerSettings.SentenceEndPush"/>), so a passage that runs on ends a sentence before
+    /// <see cref="PassageTokens"/> rather than being cut back to its last whole sentence, or to nothing (0: off).
+    /// </summary>
+    [Range(0.0, 5.0)]
+    public float SentenceEndPush { get; set; } = 0.25f;
+
     /// <summary>Longest command accepted, in characters, after normalisation.</summary>
     [Range(1, 16 * 1024)]
     public int MaxCommandChars { get; set; } = 500;

@@ -154,6 +154,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             sampler ??= (lease.Preset ?? options.Sampler) with
             {
                 MaxNewTokens = passageTokens, Seed = seed, StopStrings = [], StopAtSentenceEndAfter = Math.Min(options.MinPassageTokens, passageTokens - 1),
+                SentenceEndPush = options.SentenceEndPush,
             };
             turn.Sampler = sampler;
             turn.Seed = sampler.Seed;

@@ -119,7 +119,7 @@ public sealed partial class RoomGrain(
     {
         var name = View().Name;
         var prompt = StoryText.Line(StoryTokens.Action, $"You are in {name}.") + StoryTokens.Action;
-        var sampler = new SamplerSettings { Temperature = 0.7f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.2f, MaxNewTokens = DescriptionTokens, StopAtSentenceEndAfter = DescriptionTokens / 2, Seed = StableSeed(this.GetPrimaryKeyString()) };
+        var sampler = new SamplerSettings { Temperature = 0.7f, TopK = 40, TopP = 0.95f, RepetitionPenalty = 1.2f, MaxNewTokens = DescriptionTokens, StopAtSentenceEndAfter = DescriptionTokens / 2, SentenceEndPush = new GameOptions().SentenceEndPush, Seed = StableSeed(this.GetPrimaryKeyString()) };
         var text = new StringBuilder();
         string? version = null;
         FinishReason? finish = null;
