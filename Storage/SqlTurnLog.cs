@@ -5,9 +5,10 @@ namespace TextGameGen.Storage;
 
 /// <summary>
 /// Players' older turns in the <c>turn_log</c> table: one row per turn, keyed by player and position, the turn as JSON.
-/// Turns move here just before the player's state is written without them, so this commit need not wait for its own
-/// flush to disk: the state's durable commit right after flushes both (in SQLite they usually share one group commit).
-/// Should the machine lose power in between, the state still holds the turns (the next move writes them again).
+/// Turns move here after the player's state that holds them is written, and before a state without them is
+/// (<c>StoryArchive</c>), so this commit need not wait for its own flush to disk: the later durable commit of the state
+/// flushes both (SQLite's group commit makes every commit durable anyway). Should the machine lose power in between,
+/// the state still holds the turns (the next move writes them again).
 /// </summary>
 public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
 {

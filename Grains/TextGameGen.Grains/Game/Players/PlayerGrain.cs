@@ -60,6 +60,7 @@ public sealed partial class PlayerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _writer.StopAsync();
+        await _archive.Moving;
         await Task.WhenAll(_toFrontEnds.StopAsync(), _toRoom.StopAsync()).WaitAsync(cancellationToken)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
@@ -234,7 +235,7 @@ public sealed partial class PlayerGrain(
             yield return chunk;
     }
 
-    public Task WhenIdleAsync() => _writer.WhenIdle;
+    public Task WhenIdleAsync() => Task.WhenAll(_writer.WhenIdle, _archive.Moving);
 
     // ---- plumbing ----
 
@@ -243,13 +244,15 @@ public sealed partial class PlayerGrain(
         await _writeLock.WaitAsync();
         try
         {
-            await _archive.MoveSettledTurnsAsync(S);
+            _archive.DropLogged(S);
             await state.WriteStateAsync();
         }
         finally
         {
             _writeLock.Release();
         }
+        // After the state, off the acknowledgement's path: older settled turns go to the log, and leave the state at its next write.
+        _archive.StartMove(S, ex => LogArchiveFailed(logger, PlayerId, ex.Message));
     }
 
     /// <summary>Queues an event for the player's front ends; they receive this player's events in order (see <see cref="FrontEndDelivery"/>).</summary>
@@ -259,6 +262,9 @@ public sealed partial class PlayerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: turn {Turn} not stored, refused: {Message}")]
     private static partial void LogTurnNotStored(ILogger logger, string player, string turn, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: older turns not moved to the turn log yet (they stay in the state): {Message}")]
+    private static partial void LogArchiveFailed(ILogger logger, string player, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: could not notify a front end: {Message}")]
     private static partial void LogNotifyFailed(ILogger logger, string player, string message);
