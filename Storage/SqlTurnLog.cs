@@ -5,10 +5,10 @@ namespace TextGameGen.Storage;
 
 /// <summary>
 /// Players' older turns in the <c>turn_log</c> table: one row per turn, keyed by player and position, the turn as JSON.
-/// Turns move here after the player's state that holds them is written, and before a state without them is
-/// (<c>StoryArchive</c>), so this commit need not wait for its own flush to disk: the later durable commit of the state
-/// flushes both (SQLite's group commit makes every commit durable anyway). Should the machine lose power in between,
-/// the state still holds the turns (the next move writes them again).
+/// Turns move here after the player's state that holds them is written (<c>StoryArchive</c>, off the acknowledgement's
+/// path), and the state drops them at its next write once this write has completed. So this commit is durable (it
+/// waits for its flush): a commit acknowledged before its flush could be lost to a crash of the database server after
+/// the state had dropped its turns.
 /// </summary>
 public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
 {
@@ -27,7 +27,7 @@ public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
                 await upsert.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
             return rows.Count;
-        }, durable: false).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoryTurn>> ReadBeforeAsync(string playerId, int beforeSeq, int count)
