@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Orleans.Storage;
 using TextGameGen.Storage;
 
@@ -10,8 +9,7 @@ namespace TextGameGen.Grains.Tests;
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tgg-group-{Guid.NewGuid():N}.db");
-    private SqliteGameDatabase _database = null!;
+    private readonly TempGameDatabase _file = new("group");
 
     public sealed class Box
     {
@@ -25,37 +23,28 @@ public sealed class GroupCommitTests : IAsyncLifetime
         public bool RecordExists { get; set; }
     }
 
-    public Task InitializeAsync()
-    {
-        _database = new SqliteGameDatabase(_path);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
-    }
+    public Task DisposeAsync() => _file.DisposeAsync().AsTask();
 
     private static GrainId Id(int i) => GrainId.Create("player", $"p{i}");
 
     [Fact]
     public async Task Writes_waiting_together_share_commits_and_each_is_stored_when_its_task_completes()
     {
-        var storage = new SqlGrainStorage(_database);
+        var storage = new SqlGrainStorage(_file.Database);
         var states = Enumerable.Range(0, 300).Select(i => new Held(new Box { Text = $"turn of p{i}" })).ToArray();
         var writes = states.Select((s, i) => storage.WriteStateAsync("state", Id(i), s)).ToArray();
         await Task.WhenAll(writes);
 
-        var (commits, written) = _database.GroupCommits;
+        var (commits, written) = _file.Database.GroupCommits;
         Assert.Equal(300, written);
         Assert.True(commits < written, $"{commits} commits for {written} writes");
         for (int i = 0; i < states.Length; i++)
         {
             Assert.Equal("1", states[i].ETag);
             var read = new Held(new Box());
-            await new SqlGrainStorage(new SqliteGameDatabase(_path)).ReadStateAsync("state", Id(i), read); // another connection: committed, not cached
+            await new SqlGrainStorage(new SqliteGameDatabase(_file.Path)).ReadStateAsync("state", Id(i), read); // another connection: committed, not cached
             Assert.Equal($"turn of p{i}", read.State.Text);
         }
     }
@@ -63,7 +52,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task A_stale_write_in_a_shared_commit_fails_alone_and_the_others_are_stored()
     {
-        var storage = new SqlGrainStorage(_database);
+        var storage = new SqlGrainStorage(_file.Database);
         var first = new Held(new Box { Text = "first" });
         await storage.WriteStateAsync("state", Id(0), first);
         var stale = new Held(new Box { Text = "stale" }) { ETag = "7", RecordExists = true };

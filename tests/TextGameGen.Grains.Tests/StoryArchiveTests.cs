@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using TextGameGen.Grains.Game;
 using TextGameGen.Grains.Game.Players;
 using TextGameGen.Storage;
@@ -12,21 +11,11 @@ namespace TextGameGen.Grains.Tests;
 /// </summary>
 public sealed class StoryArchiveTests : IAsyncLifetime
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"tgg-archive-{Guid.NewGuid():N}.db");
-    private SqliteGameDatabase _database = null!;
+    private readonly TempGameDatabase _file = new("archive");
 
-    public Task InitializeAsync()
-    {
-        _database = new SqliteGameDatabase(_path);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { _path, _path + "-wal", _path + "-shm" }) File.Delete(f);
-    }
+    public Task DisposeAsync() => _file.DisposeAsync().AsTask();
 
     /// <summary>The real log, whose writes wait for <see cref="Open"/> and fail while <see cref="Failing"/>.</summary>
     private sealed class GatedLog(ITurnLog inner) : ITurnLog
@@ -56,7 +45,7 @@ public sealed class StoryArchiveTests : IAsyncLifetime
     [Fact]
     public async Task Turns_leave_the_state_only_once_the_log_holds_them_and_a_failed_log_write_keeps_them()
     {
-        var log = new GatedLog(new SqlTurnLog(_database));
+        var log = new GatedLog(new SqlTurnLog(_file.Database));
         var archive = new StoryArchive(log, "p1", recentTurns: 8);
         var state = StateWith(12);
         var errors = new List<Exception>();
@@ -92,7 +81,7 @@ public sealed class StoryArchiveTests : IAsyncLifetime
     [Fact]
     public async Task A_turn_still_waiting_for_its_passage_and_every_turn_after_it_stay()
     {
-        var log = new GatedLog(new SqlTurnLog(_database));
+        var log = new GatedLog(new SqlTurnLog(_file.Database));
         log.Open();
         var archive = new StoryArchive(log, "p2", recentTurns: 2);
         var state = StateWith(6);
