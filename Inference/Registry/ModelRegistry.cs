@@ -68,15 +68,18 @@ public sealed class ModelRegistry(string root)
     /// Makes a version production if its dev perplexity beats the current production's (a quantized copy of
     /// production, added with <c>--parent</c> production: if within <see cref="QuantizedTolerance"/> of it); otherwise
     /// refuses with the reason, unless <paramref name="overrideReason"/> is given, which is then recorded in the manifest.
+    /// With <paramref name="sameLines"/> (both measured on the same lines), the gate compares those instead of the
+    /// recorded dev perplexities, which may come from different dev splits.
     /// </summary>
-    public PromotionDecision Promote(string generator, string version, string? overrideReason = null)
+    public PromotionDecision Promote(string generator, string version, string? overrideReason = null, SameLinesComparison? sameLines = null)
     {
         var candidate = Manifest(generator, version);
         var state = State(generator);
         string? current = state.Production;
         if (current == version) return new PromotionDecision(true, $"{generator} {version} is already production.");
-        double? candidatePpl = candidate.Metrics?.DevPerplexity;
-        double? currentPpl = current is null ? null : Manifest(generator, current).Metrics?.DevPerplexity;
+        double? candidatePpl = sameLines?.Candidate ?? candidate.Metrics?.DevPerplexity;
+        double? currentPpl = current is null ? null : sameLines?.Production ?? Manifest(generator, current).Metrics?.DevPerplexity;
+        string on = sameLines is null ? "" : $" on {sameLines.Data}";
         // A quantized copy of production is the same model, smaller and faster: it may cost a little perplexity.
         bool quantizedProduction = candidate.Quantization is not null && current is not null && candidate.Registry?.ParentVersion == current;
         string? refusal = candidatePpl is null
@@ -84,10 +87,10 @@ public sealed class ModelRegistry(string root)
             : currentPpl is null ? null
             : quantizedProduction
                 ? (candidatePpl > currentPpl * (1 + QuantizedTolerance)
-                    ? $"{version} ({candidate.Quantization} of {current}) has dev perplexity {candidatePpl:F2}, more than {QuantizedTolerance * 100:F0}% above production {current} at {currentPpl:F2}."
+                    ? $"{version} ({candidate.Quantization} of {current}) has dev perplexity {candidatePpl:F2}{on}, more than {QuantizedTolerance * 100:F0}% above production {current} at {currentPpl:F2}."
                     : null)
                 : candidatePpl >= currentPpl
-                    ? $"{version} has dev perplexity {candidatePpl:F2}, not better than production {current} at {currentPpl:F2}."
+                    ? $"{version} has dev perplexity {candidatePpl:F2}{on}, not better than production {current} at {currentPpl:F2}."
                     : null;
         if (refusal is not null && overrideReason is null) return PromotionDecision.Refused(refusal);
         if (refusal is not null)
@@ -98,7 +101,7 @@ public sealed class ModelRegistry(string root)
             History = [.. state.History, new PromotionRecord(version, current, Now(), overrideReason)],
         });
         return new PromotionDecision(true, refusal is null
-            ? $"{generator} {version} is production (was {current ?? "none"})."
+            ? $"{generator} {version} is production (was {current ?? "none"}{(sameLines is null || current is null ? "" : $"; {sameLines.Candidate:F2} against {sameLines.Production:F2}{on}")})."
             : $"{generator} {version} is production by override: {overrideReason}");
     }
 

@@ -84,6 +84,18 @@ public static class CorpusBuilder
     /// <summary>The file each build writes beside its splits: "dev HASH" and "test HASH" lines (SHA-256 of each held-out line).</summary>
     public const string HeldOutFile = "held-out.sha256";
 
+    /// <summary>
+    /// The lines of a built corpus's <paramref name="split"/> file ("dev" or "test") that an earlier corpus held out in
+    /// the same split (its <c>held-out.sha256</c> files): the lines on which models trained on either corpus compare fairly.
+    /// </summary>
+    public static IReadOnlyList<string> HeldOutLines(string corpusDirectory, string split, IReadOnlyList<string> heldOutFiles)
+    {
+        int wanted = Array.IndexOf(Splits, split);
+        if (wanted < 1) throw new ArgumentException($"Held-out lines are in 'dev' or 'test' (got '{split}').", nameof(split));
+        var reserved = ReadHeldOut(heldOutFiles);
+        return [.. File.ReadLines(Path.Combine(corpusDirectory, split + ".txt")).Where(l => reserved.GetValueOrDefault(LineHash(l)) == wanted)];
+    }
+
     private static Dictionary<string, int> ReadHeldOut(IReadOnlyList<string> files)
     {
         var reserved = new Dictionary<string, int>(StringComparer.Ordinal);

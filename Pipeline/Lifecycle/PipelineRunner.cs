@@ -13,7 +13,10 @@ namespace TextGameGen.Pipeline.Lifecycle;
 /// <summary>One stage's outcome for the summary table.</summary>
 public sealed record StageResult(string Stage, string Outcome, double Seconds);
 
-/// <summary>Runs every stage in order: corpus, train, eval (dev and test), registry add, promote behind the gate.</summary>
+/// <summary>
+/// Runs every stage in order: corpus, train, eval (dev and test), compare (with held-out lists: the new model and
+/// production on the earlier corpus's held-out dev lines), registry add, promote behind the gate.
+/// </summary>
 public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
 {
     public List<StageResult> Stages { get; } = [];
@@ -91,6 +94,24 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         });
 
         var registry = new ModelRegistry(config.RegistryRoot);
+        // The recorded dev perplexities come from each corpus's own dev split; with held-out lists, the lines an earlier
+        // corpus held out as dev are in this one's dev split too: production and the new model are measured on those.
+        SameLinesComparison? sameLines = null;
+        if (config.HeldOut.Length > 0 && registry.Production(config.Generator) is { } production)
+        {
+            Stage("compare", () =>
+            {
+                var lines = CorpusBuilder.HeldOutLines(corpusDir, "dev", config.HeldOut);
+                if (lines.Count == 0) return "none of the earlier corpus's dev lines is in this one: the gate compares the recorded dev perplexities";
+                string file = Path.Combine(corpusDir, "dev-held-out.txt");
+                File.WriteAllLines(file, lines);
+                double candidate = ModelEvaluation.Evaluate(modelDir, [file], cancellationToken: cancellationToken)[0].Result.Perplexity;
+                double current = ModelEvaluation.Evaluate(registry.VersionPath(config.Generator, production), [file], cancellationToken: cancellationToken)[0].Result.Perplexity;
+                sameLines = new SameLinesComparison(candidate, current, $"the earlier corpus's {lines.Count} held-out dev lines");
+                return $"on the earlier corpus's {lines.Count} held-out dev lines ({file}): new {candidate:F2}, production {production} {current:F2}";
+            });
+        }
+
         string version = "";
         Stage("registry", () =>
         {
@@ -103,7 +124,7 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
         {
             Stage("promote", () =>
             {
-                var decision = registry.Promote(config.Generator, version); // a refusal by the gate is a result, not a crash
+                var decision = registry.Promote(config.Generator, version, sameLines: sameLines); // a refusal by the gate is a result, not a crash
                 Promoted = decision.Promoted;
                 return decision.Message;
             });

@@ -19,6 +19,25 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void GivenAComparisonOnTheSameLinesTheGateUsesItNotTheRecordedPerplexities()
+    {
+        var registry = new ModelRegistry(Path.Combine(_dir, "models"));
+        string v1 = registry.Add("fantasy", Model(1), devPerplexity: 40);
+        string v2 = registry.Add("fantasy", Model(2), devPerplexity: 55, parent: v1); // its own, harder dev split
+        string v3 = registry.Add("fantasy", Model(3), devPerplexity: 20, parent: v1);
+        registry.Promote("fantasy", v1);
+
+        var refused = registry.Promote("fantasy", v3, sameLines: new SameLinesComparison(48, 45, "300 old dev lines"));
+        Assert.False(refused.Promoted);
+        Assert.Contains("48.00 on 300 old dev lines, not better than production v1 at 45.00", refused.Refusal);
+
+        var promoted = registry.Promote("fantasy", v2, sameLines: new SameLinesComparison(30, 45, "300 old dev lines"));
+        Assert.True(promoted.Promoted);
+        Assert.Contains("30.00 against 45.00 on 300 old dev lines", promoted.Message);
+        Assert.Equal("v2", registry.Production("fantasy"));
+    }
+
+    [Fact]
     public void TheGateRefusesAWorseModelAndAnOverrideIsRecorded()
     {
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));

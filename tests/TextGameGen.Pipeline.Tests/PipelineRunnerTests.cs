@@ -68,6 +68,30 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public void WithAHeldOutListTheNewModelAndProductionAreComparedOnTheEarlierCorpussDevLines()
+    {
+        File.WriteAllText(Path.Combine(_dir, "book.txt"), string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The fox ran to hill {i}. \"Catch me!\" cried the fox {i}.")));
+        File.WriteAllText(Path.Combine(_dir, "more.txt"), string.Join("\n\n", Enumerable.Range(0, 80).Select(i => $"The owl flew over wood {i} and sang.")));
+        const string Common = """ "registry_root": "models", "layers": 1, "heads": 2, "width": 32, "context": 32, "steps": 4, "batch": 2, "seq": 16, "split": [80, 10, 10] """;
+        File.WriteAllText(Path.Combine(_dir, "first.json"), $$"""{ "generator": "fantasy", "inputs": ["book.txt"], "work_dir": "w1", {{Common}} }""");
+        File.WriteAllText(Path.Combine(_dir, "second.json"), $$"""{ "generator": "fantasy", "inputs": ["book.txt", "more.txt"], "work_dir": "w2", "held_out": ["w1/corpus/held-out.sha256"], {{Common}} }""");
+        new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "first.json")), _ => { }).Run();
+
+        var log = new List<string>();
+        var second = new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "second.json")), log.Add);
+        second.Run();
+
+        Assert.Equal(["corpus", "train", "eval", "compare", "registry", "promote"], second.Stages.Select(s => s.Stage));
+        var firstDev = File.ReadAllLines(Path.Combine(_dir, "w1", "corpus", "dev.txt"));
+        var compared = File.ReadAllLines(Path.Combine(_dir, "w2", "corpus", "dev-held-out.txt"));
+        Assert.Equal(firstDev.Order(), compared.Order());
+        string held = $"the earlier corpus's {firstDev.Length} held-out dev lines";
+        Assert.Contains(held, second.Stages.Single(s => s.Stage == "compare").Outcome);
+        // Promoted or refused, the gate's decision is the comparison on those lines.
+        Assert.Contains(held, second.Stages.Single(s => s.Stage == "promote").Outcome);
+    }
+
+    [Fact]
     public void AConfigWithoutInputsIsRefused()
     {
         File.WriteAllText(Path.Combine(_dir, "empty.json"), """{ "generator": "x" }""");
