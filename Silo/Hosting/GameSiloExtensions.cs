@@ -20,6 +20,13 @@ public static class GameSiloExtensions
     public static ISiloBuilder AddTextGameGenGame(this ISiloBuilder silo)
     {
         silo.Services.AddTextGameGenOptions();
+        // A storage error inside a grain call (PostgreSQL's or Redis' client exception) reaches the caller as itself,
+        // with its message, rather than as "Could not find a codec for type Npgsql.NpgsqlException".
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+            o.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+        });
         // The Orleans dashboard's grains (served to GMs by the front ends at /dashboard); its call tracing stays off.
         silo.AddDashboard(o => o.HideTrace = true);
         var cluster = ValidatedOptions.Read<ClusterSettings>(silo.Configuration, ClusterSettings.Section);
