@@ -19,6 +19,7 @@ public sealed class SiloFaultTests(StoreServers servers, ITestOutputHelper outpu
         await using var cluster = await RedisGameCluster.StartAsync(servers.Redis, store, servers.Postgres.ConnectionString);
         var players = new ActingPlayers(cluster.Grains, 50, $"kill-{store}");
         await players.JoinAllAsync();
+        foreach (var retry in players.JoinRetries) output.WriteLine("join tried again: " + retry);
         using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(4))) await players.ActUntilAsync(warm.Token, TimeSpan.FromMilliseconds(200));
 
         // The silo with the most player activations.
