@@ -47,6 +47,19 @@ public sealed record SamplerSettings
     /// </summary>
     [Id(10)] public float SentenceEndPush { get; init; }
 
+    /// <summary>
+    /// Subtracted from the logits of the character names of the books the model learnt from (its <c>names.txt</c>) that
+    /// are not among <see cref="KnownNames"/>, so a passage calls the player and the people of the world by the names
+    /// the context gives, not "Dorothy" or "Gretel" (0: off; 10 or more all but forbids them).
+    /// </summary>
+    [Id(11)] public float ForeignNamePenalty { get; init; }
+
+    /// <summary>The names the context gives (the player, the people present): never penalised as foreign.</summary>
+    [Id(12)] public IReadOnlyList<string> KnownNames { get; init; } = [];
+
+    public const int MaxKnownNames = 256;
+    public const int MaxNameChars = 40;
+
     public static SamplerSettings Greedy { get; } = new() { Temperature = 0, TopK = 0, TopP = 1, RepetitionPenalty = 1 };
 
     /// <summary>Returns null when every setting is in range, else a message naming the setting.</summary>
@@ -61,6 +74,9 @@ public sealed record SamplerSettings
         if (StopStrings.Any(string.IsNullOrEmpty)) return "stop strings must not be empty.";
         if (StopAtSentenceEndAfter < 0) return $"stop_at_sentence_end_after must be 0 (off) or positive (got {StopAtSentenceEndAfter}).";
         if (!float.IsFinite(SentenceEndPush) || SentenceEndPush < 0 || SentenceEndPush > 5) return $"sentence_end_push must be between 0 and 5 (got {SentenceEndPush}).";
+        if (!float.IsFinite(ForeignNamePenalty) || ForeignNamePenalty < 0 || ForeignNamePenalty > 100) return $"foreign_name_penalty must be between 0 and 100 (got {ForeignNamePenalty}).";
+        if (KnownNames.Count > MaxKnownNames) return $"known_names holds at most {MaxKnownNames} names (got {KnownNames.Count}).";
+        if (KnownNames.Any(n => string.IsNullOrWhiteSpace(n) || n.Length > MaxNameChars)) return $"known names are 1 to {MaxNameChars} characters.";
         return null;
     }
 

@@ -3,7 +3,7 @@ namespace TextGameGen.Inference.Sampling;
 
 /// <summary>
 /// Picks the next token from one row of logits: the sentence-end push (and no end of text mid-sentence while it is on),
-/// repetition penalty, then greedy or temperature / top-k / top-p sampling. One instance per generation (it owns the
+/// repetition penalty, the foreign-name penalty, then greedy or temperature / top-k / top-p sampling. One instance per generation (it owns the
 /// random state, counts the tokens it chose and knows whether they ended a sentence).
 /// </summary>
 public sealed class TokenSampler
@@ -16,12 +16,14 @@ public sealed class TokenSampler
     private int[] _indices = [];
     private readonly HashSet<int> _penalised = [];
     private readonly SentenceEndVocabulary? _sentenceEnds;
+    private readonly ForeignNamePenalties _foreignNames = ForeignNamePenalties.None;
     private int _chosen;
     private bool _sentenceEnded = true;
 
     /// <param name="settings">The sampler and stop settings (validated here).</param>
     /// <param name="sentenceEnds">The tokens the sentence-end push raises; default GPT-2's (<see cref="SentenceEndVocabulary.Gpt2"/>).</param>
-    public TokenSampler(SamplerSettings settings, SentenceEndVocabulary? sentenceEnds = null)
+    /// <param name="names">The model's book names, for <see cref="SamplerSettings.ForeignNamePenalty"/> (none: the penalty has nothing to act on).</param>
+    public TokenSampler(SamplerSettings settings, SentenceEndVocabulary? sentenceEnds = null, ForeignNames? names = null)
     {
         settings.EnsureValid();
         _settings = settings;
@@ -29,6 +31,7 @@ public sealed class TokenSampler
         bool pushes = settings.SentenceEndPush > 0 && settings.StopAtSentenceEndAfter > 0;
         _sentenceEnds = pushes ? sentenceEnds ?? SentenceEndVocabulary.Gpt2 : null;
         _sentenceEnded = !pushes;
+        if (settings.ForeignNamePenalty > 0 && names is not null) _foreignNames = names.PenalisedExcept(settings.KnownNames);
     }
 
     /// <summary>Chooses a token. <paramref name="logits"/> is modified (penalty, temperature).</summary>
@@ -46,6 +49,7 @@ public sealed class TokenSampler
         if ((_settings.IgnoreEndOfText || !_sentenceEnded) && logits.Length > EndOfTextId) logits[EndOfTextId] = float.NegativeInfinity;
         PushSentenceEnds(logits, ++_chosen);
         ApplyRepetitionPenalty(logits, history);
+        PenaliseForeignNames(logits, history);
         if (_settings.Temperature == 0) return ArgMax(logits);
 
         float invTemperature = 1f / _settings.Temperature;
@@ -82,6 +86,16 @@ public sealed class TokenSampler
         float bonus = _settings.SentenceEndPush * past;
         foreach (int id in _sentenceEnds.Ends)
             if ((uint)id < (uint)logits.Length) logits[id] += bonus;
+    }
+
+    private void PenaliseForeignNames(Span<float> logits, IReadOnlyList<int> history)
+    {
+        float penalty = _settings.ForeignNamePenalty;
+        foreach (int id in _foreignNames.Starts)
+            if ((uint)id < (uint)logits.Length) logits[id] -= penalty;
+        if (history.Count > 0 && _foreignNames.After.TryGetValue(history[^1], out var seconds))
+            foreach (int id in seconds)
+                if ((uint)id < (uint)logits.Length) logits[id] -= penalty;
     }
 
     private void ApplyRepetitionPenalty(Span<float> logits, IReadOnlyList<int> history)

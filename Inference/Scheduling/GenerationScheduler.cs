@@ -6,6 +6,8 @@ using TextGameGen.Contracts.Sampling;
 using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Runtime;
 
+using TextGameGen.Inference.Sampling;
+
 namespace TextGameGen.Inference.Scheduling;
 
 /// <summary>
@@ -50,6 +52,9 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
 
     public SchedulerOptions Options => _options;
 
+    /// <summary>The model's book names, which <see cref="SamplerSettings.ForeignNamePenalty"/> keeps out of its passages.</summary>
+    public ForeignNames Names { get; init; } = ForeignNames.None;
+
     public InferenceMetrics Metrics { get; }
 
     public int WaitingCount { get { lock (_gate) return _waiting.Count; } }
@@ -81,7 +86,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         settings.EnsureValid();
         var prompt = PromptWindow.Fit(promptIds, settings.MaxNewTokens, _options.ContextLength);
         var request = new ScheduledRequest(Interlocked.Increment(ref _sequence), prompt, settings, priority,
-            DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Count, cancellationToken) { Submitter = submitter };
+            DateTime.UtcNow + (deadline ?? _options.DefaultDeadline), _tokenizer, Names, Count, cancellationToken) { Submitter = submitter };
         Interlocked.Increment(ref _submitted);
         lock (_gate)
         {

@@ -21,7 +21,7 @@ internal sealed class ScheduledRequest
     private readonly Action<ScheduledRequest, GenerationOutcome> _onEnded;
 
     public ScheduledRequest(long sequence, int[] prompt, SamplerSettings settings, GenerationPriority priority, DateTime deadlineUtc,
-        StoryTokenizer tokenizer, Action<ScheduledRequest, GenerationOutcome> onEnded, CancellationToken cancellationToken)
+        StoryTokenizer tokenizer, ForeignNames names, Action<ScheduledRequest, GenerationOutcome> onEnded, CancellationToken cancellationToken)
     {
         _onEnded = onEnded;
         Sequence = sequence;
@@ -31,7 +31,7 @@ internal sealed class ScheduledRequest
         DeadlineUtc = deadlineUtc;
         CancellationToken = cancellationToken;
         History = [.. prompt];
-        _sampler = new TokenSampler(settings);
+        _sampler = new TokenSampler(settings, names: names);
         _decoder = new IncrementalDecoder(tokenizer);
         _stops = new StopStringFilter(settings.StopStrings);
         _sentence = new SentenceStop(settings.StopAtSentenceEndAfter);

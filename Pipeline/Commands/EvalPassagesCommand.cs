@@ -22,11 +22,12 @@ internal static class EvalPassagesCommand
         var before = new Option<bool>("--before") { Description = "also write them as the server did before passages ended at sentences (48 tokens, kept as written)" };
         var batched = new Option<bool>("--batched") { Description = "write the passages continuously batched, as the server does: faster, but not the same on every run (default: one at a time, repeatable)" };
         var push = new Option<float?>("--sentence-end-push") { Description = $"the sentence-end push of the game's rules (default {PassageRules.Now.Sampler.SentenceEndPush}, the server's; 0: off)" };
+        var namePenalty = new Option<float?>("--foreign-name-penalty") { Description = $"the game's penalty on the books' names the context does not give (default {PassageRules.Now.Sampler.ForeignNamePenalty}, the server's; 0: off)" };
         var device = ModelOptions.Device();
         var json = ModelOptions.Json();
-        var command = new Command("passages", "Passage readability in the game (sentence ends, repeated 3-grams, distinct-2, length) from fixed prompts and seeds, beside a baseline")
+        var command = new Command("passages", "Passage readability in the game (sentence ends, repeated 3-grams, distinct-2, length, the books' names) from fixed prompts and seeds, beside a baseline")
         {
-            model, baseline, world, seeds, samples, before, batched, push, device, json,
+            model, baseline, world, seeds, samples, before, batched, push, namePenalty, device, json,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(async () =>
         {
@@ -36,6 +37,7 @@ internal static class EvalPassagesCommand
             var definition = WorldFiles.Read(worldPath, Path.GetFileNameWithoutExtension(worldPath));
             var models = (parse.GetValue(baseline) is { } b ? new[] { b } : []).Append(parse.GetValue(model)!).ToList();
             var now = parse.GetValue(push) is { } p ? PassageRules.Now with { Sampler = PassageRules.Now.Sampler with { SentenceEndPush = p } } : PassageRules.Now;
+            if (parse.GetValue(namePenalty) is { } np) now = now with { Sampler = now.Sampler with { ForeignNamePenalty = np } };
             if (now.Sampler.Validate() is { } invalid) throw new ArgumentException(invalid);
             var rules = parse.GetValue(before) ? new[] { PassageRules.Before, now } : [now];
             var scenarios = PassageScenarios.Default;
@@ -48,12 +50,17 @@ internal static class EvalPassagesCommand
                     runs.Add((Label(dir), r, written));
                 }
 
-            Console.WriteLine($"{scenarios.Count} first turns in '{definition.Title}' x {seedCount} seeds, the game's sampler (temperature {now.Sampler.Temperature}, top-k {now.Sampler.TopK}, top-p {now.Sampler.TopP}, repetition penalty {now.Sampler.RepetitionPenalty}, sentence-end push {now.Sampler.SentenceEndPush})");
-            var table = TableWriter.With("model", "passages", "#count", "#ending a sentence", "#repeated 3-grams", "#distinct-2", "#mean words", "#empty");
+            Console.WriteLine($"{scenarios.Count} first turns in '{definition.Title}' x {seedCount} seeds, the game's sampler (temperature {now.Sampler.Temperature}, top-k {now.Sampler.TopK}, top-p {now.Sampler.TopP}, repetition penalty {now.Sampler.RepetitionPenalty}, sentence-end push {now.Sampler.SentenceEndPush}, foreign-name penalty {now.Sampler.ForeignNamePenalty})");
+            // The books' names: every evaluated model's names.txt together, so old and new are counted against the same list.
+            var bookNames = models.SelectMany(Inference.Packaging.ModelDirectory.ReadNames).ToHashSet(StringComparer.Ordinal);
+            if (bookNames.Count > 0) Console.WriteLine($"book names: the {bookNames.Count} of the models' names.txt; the player is {PassageWriting.PlayerName}");
+            var table = TableWriter.With("model", "passages", "#count", "#ending a sentence", "#repeated 3-grams", "#distinct-2", "#mean words", "#empty", "#book names", "#player named");
             foreach (var run in runs)
             {
                 var m = PassageMetrics.Measure([.. run.Passages.Select(p => p.Kept)]);
-                table.Row(run.Model, run.Rules.Name, m.Passages, $"{m.EndingSentence:P1}", $"{m.Repeated3Grams:P1}", $"{m.Distinct2:F3}", $"{m.MeanWords:F1}", $"{m.Empty:P1}");
+                var n = NameMetrics.Measure([.. run.Passages.Select(p => (p.Kept, p.KnownNames))], bookNames, PassageWriting.PlayerName);
+                table.Row(run.Model, run.Rules.Name, m.Passages, $"{m.EndingSentence:P1}", $"{m.Repeated3Grams:P1}", $"{m.Distinct2:F3}", $"{m.MeanWords:F1}", $"{m.Empty:P1}",
+                    bookNames.Count > 0 ? $"{n.BookNames:P1}" : "n/a", $"{n.PlayerNamed:P1}");
             }
             table.Write();
 
@@ -68,6 +75,7 @@ internal static class EvalPassagesCommand
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(runs.Select(r => new
                 {
                     model = r.Model, rules = r.Rules.Name, metrics = PassageMetrics.Measure([.. r.Passages.Select(p => p.Kept)]),
+                    names = NameMetrics.Measure([.. r.Passages.Select(p => (p.Kept, p.KnownNames))], bookNames, PassageWriting.PlayerName),
                     passages = r.Passages.Select(p => new { room = p.Scenario.Room, command = p.Scenario.Command, seed = p.Seed, raw = p.Raw, kept = p.Kept, tokens = p.Tokens, finish = p.Finish?.ToString() }),
                 }), new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
             return 0;

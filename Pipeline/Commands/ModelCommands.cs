@@ -9,7 +9,7 @@ namespace TextGameGen.Pipeline.Commands;
 /// <summary><c>tgg model create</c>, <c>tgg model import</c> and <c>tgg model quantize</c>.</summary>
 internal static class ModelCommands
 {
-    public static Command Create() => new("model", "Create, import or quantize models") { CreateCommand(), ImportCommand(), QuantizeCommand() };
+    public static Command Create() => new("model", "Create, import or quantize models") { CreateCommand(), ImportCommand(), QuantizeCommand(), NamesCommand() };
 
     private static Command CreateCommand()
     {
@@ -54,6 +54,26 @@ internal static class ModelCommands
         return command;
     }
 
+    private static Command NamesCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model directory (a registered version too: the file's hash goes into its manifest)", Required = true };
+        var corpus = new Option<string>("--corpus") { Description = "the training split it learnt from (the corpus folder's train.txt)", Required = true };
+        var command = new Command("names", "Write names.txt beside a model: the character names of its books, which the game keeps out of passages unless the context gives them")
+        {
+            model, corpus,
+        };
+        command.SetAction(parse => CommandErrors.Guard(() =>
+        {
+            var dir = ModelDirectory.Open(parse.GetValue(model)!);
+            string train = parse.GetValue(corpus)!;
+            if (!File.Exists(train)) throw new FileNotFoundException($"'{train}' does not exist.");
+            var names = Corpus.CorpusNames.WriteFor(dir.Path, train);
+            Console.WriteLine($"wrote {Path.Combine(dir.Path, ModelDirectory.NamesFile)}: {names.Count} names ({string.Join(", ", names.Take(12))}{(names.Count > 12 ? ", ..." : "")})");
+            return 0;
+        }));
+        return command;
+    }
+
     private static Command QuantizeCommand()
     {
         var model = new Option<string>("--model") { Description = "model directory written by this project (float32 or float16 weights)", Required = true };
@@ -86,6 +106,7 @@ internal static class ModelCommands
             string name = source.Manifest.Registry is { } r ? $"{r.Generator} {r.Version}" : Path.GetFileName(Path.GetFullPath(source.Path));
             string from = $"{name} (model.onnx sha256 {ModelDirectory.Sha256(source.ModelPath)})";
             var dir = ModelDirectory.Save(parse.GetValue(output)!, weights, options, (source.Manifest.Source ?? new ModelSource()) with { QuantizedFrom = from });
+            ModelDirectory.CopyNames(source.Path, dir.Path);
             long before = new FileInfo(source.ModelPath).Length, after = new FileInfo(dir.ModelPath).Length;
             Console.WriteLine($"wrote {dir.ModelPath}: {format.Name()} weights, {after / 1048576.0:F1} MiB (was {before / 1048576.0:F1} MiB)");
             Console.WriteLine($"compare: tgg eval --model {dir.Path} --baseline {source.Path} --data <dev.txt>");

@@ -5,6 +5,7 @@ using TextGameGen.Grains.Game;
 using TextGameGen.Grains.Game.Story;
 using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
 using TextGameGen.Pipeline.Output;
 
@@ -18,12 +19,16 @@ namespace TextGameGen.Pipeline.Evaluation;
 public sealed record PassageRules(string Name, int PassageTokens, int MinPassageTokens, bool Finish, SamplerSettings Sampler)
 {
     public static PassageRules Now { get; } = new("sentence ends", new GameOptions().PassageTokens, new GameOptions().MinPassageTokens, true,
-        new SamplerSettings { SentenceEndPush = new GameOptions().SentenceEndPush });
+        new SamplerSettings { SentenceEndPush = new GameOptions().SentenceEndPush, ForeignNamePenalty = new GameOptions().ForeignNamePenalty });
     public static PassageRules Before { get; } = new("as written", 48, 0, false, new SamplerSettings());
 }
 
 /// <summary>One passage written for a scenario and seed: the model's text, what the game keeps of it, and why it stopped.</summary>
-public sealed record WrittenPassage(PassageScenario Scenario, int Seed, string Raw, string Kept, int Tokens, FinishReason? Finish);
+public sealed record WrittenPassage(PassageScenario Scenario, int Seed, string Raw, string Kept, int Tokens, FinishReason? Finish)
+{
+    /// <summary>The names its context gave (spared by the foreign-name penalty).</summary>
+    public IReadOnlyList<string> KnownNames { get; init; } = [];
+}
 
 /// <summary>
 /// Writes the first passage of every scenario with every seed, as the game would: the story context the game builds
@@ -49,14 +54,19 @@ public static class PassageWriting
             new SchedulerOptions
             {
                 Mode = batched ? BatchingMode.Continuous : BatchingMode.Serial, MaxBatchSize = 32, ContextLength = context, MaxQueueLength = scenarios.Count * seeds + 1,
-            });
+            })
+        {
+            Names = ForeignNames.Build(dir.Names, StoryTokenizer.Shared),
+        };
         int done = 0, total = scenarios.Count * seeds;
         var jobs = scenarios.SelectMany(s => Enumerable.Range(1, seeds).Select(seed => (Scenario: s, Seed: seed))).Select(async job =>
         {
             var (line, tag) = TurnLine(job.Scenario.Command);
-            var prompt = assembler.Assemble(new ContextInputs(context, passageTokens, world.Memory, world.AuthorsNote, WorldInfo(world, job.Scenario.Room), [], line + tag)).Prompt;
+            var assembled = assembler.Assemble(new ContextInputs(context, passageTokens, world.Memory, world.AuthorsNote, WorldInfo(world, job.Scenario.Room), [], line + tag));
+            var prompt = assembled.Prompt;
             var settings = rules.Sampler with
             {
+                KnownNames = ContextNames.From(PlayerName, assembled.View.Prompt),
                 MaxNewTokens = passageTokens, Seed = job.Seed, StopStrings = [],
                 StopAtSentenceEndAfter = rules.MinPassageTokens > 0 ? Math.Min(rules.MinPassageTokens, passageTokens - 1) : 0,
             };
@@ -78,7 +88,7 @@ public static class PassageWriting
                     continue;
                 }
                 progress?.Report(Interlocked.Increment(ref done), total);
-                return new WrittenPassage(job.Scenario, job.Seed, raw, kept, last.TokenCount, last.Finish);
+                return new WrittenPassage(job.Scenario, job.Seed, raw, kept, last.TokenCount, last.Finish) { KnownNames = settings.KnownNames };
             }
         }).ToList();
         return await Task.WhenAll(jobs);

@@ -83,6 +83,12 @@ public sealed class PipelineRunner(PipelineConfig config, Action<string> log)
             return $"{run.Step} steps, trainer dev loss {trainerDevLoss:F3}";
         });
 
+        Stage("names", () =>
+        {
+            var names = CorpusNames.WriteFor(modelDir, Path.Combine(corpusDir, "train.txt"));
+            return $"{names.Count} book names in {Path.Combine(modelDir, ModelDirectory.NamesFile)}{(names.Count > 0 ? $" ({string.Join(", ", names.Take(5))}, ...)" : "")}";
+        });
+
         var perplexity = new Dictionary<string, double>();
         Stage("eval", () =>
         {

@@ -5,6 +5,7 @@ using TextGameGen.Contracts.Tokenization;
 using TextGameGen.Inference.Packaging;
 using TextGameGen.Inference.Registry;
 using TextGameGen.Inference.Runtime;
+using TextGameGen.Inference.Sampling;
 using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Silo.Generation;
@@ -27,7 +28,10 @@ public sealed partial class GeneratorHost(GeneratorCatalog catalog, IOptions<Inf
         var dir = ModelDirectory.Open(modelPath);
         var settings = new SessionSettings { Device = SessionSettings.ParseDevice(o.Device), IntraOpThreads = o.IntraOpThreads, Nice = o.Nice, AllowSpinning = o.AllowSpinning };
         var opened = BatchDecoders.Open(dir, settings, o.KvLayout, o.Scheduler.MaxBatchSize + 1, m => LogDeviceFallback(logger, m), (long)o.PrefixCacheMiB << 20);
-        var scheduler = new GenerationScheduler(opened.Decoder, StoryTokenizer.Shared, o.Scheduler with { ContextLength = dir.Config.Context, LoopNice = o.Nice });
+        var scheduler = new GenerationScheduler(opened.Decoder, StoryTokenizer.Shared, o.Scheduler with { ContextLength = dir.Config.Context, LoopNice = o.Nice })
+        {
+            Names = ForeignNames.Build(dir.Names, StoryTokenizer.Shared),
+        };
         if (opened.Decoder is SlotBatchDecoder { Prefixes: { } prefixes }) PrefixCacheMetrics.Register(scheduler.Metrics.Meter, prefixes);
         _sessions[scheduler] = opened.Resource;
         var previous = catalog.Set(name, scheduler, version);

@@ -278,6 +278,9 @@ public sealed class GameGrainTests : IAsyncLifetime
             // The game's passage rules still apply over a preset: end at a sentence after the minimum, pushed towards one.
             Assert.InRange(turn.Sampler.StopAtSentenceEndAfter, 1, new GameOptions().MinPassageTokens);
             Assert.Equal(new GameOptions().SentenceEndPush, turn.Sampler.SentenceEndPush);
+            // And the books' names stay out, but for those the context gives: the player's first.
+            Assert.Equal(new GameOptions().ForeignNamePenalty, turn.Sampler.ForeignNamePenalty);
+            Assert.Equal("Pru", turn.Sampler.KnownNames[0]);
         }
         finally
         {

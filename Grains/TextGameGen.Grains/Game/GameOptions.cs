@@ -38,6 +38,14 @@ public sealed class GameOptions : IValidatableObject
     [Range(0.0, 5.0)]
     public float SentenceEndPush { get; set; } = 0.25f;
 
+    /// <summary>
+    /// Taken from the logits of the character names of the generator's books (its <c>names.txt</c>) that the context does
+    /// not give (<see cref="SamplerSettings.ForeignNamePenalty"/>), so passages call the player and the world's people by
+    /// their own names, not "Dorothy" or "the Scarecrow" (0: off).
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public float ForeignNamePenalty { get; set; } = 10f;
+
     /// <summary>Longest command accepted, in characters, after normalisation.</summary>
     [Range(1, 16 * 1024)]
     public int MaxCommandChars { get; set; } = 500;
