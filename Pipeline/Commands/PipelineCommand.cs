@@ -76,7 +76,7 @@ internal static class PipelineCommand
         var worlds = Directory.Exists(files.Root) ? files.All().Where(w => w.Generator == used.Generator).ToList() : [];
         return worlds.Count > 0
             ? $"play: dotnet run --project WebFront, open http://localhost:5000 and choose {string.Join(" or ", worlds.Select(w => $"'{w.Title}' ({Here(files.PathOf(w.Id))})"))} at sign-in (a running server serves the new version within seconds)"
-            : $"its world: tgg world create --id {used.Generator.ToLowerInvariant().Replace('_', '-')} --generator {used.Generator}; then dotnet run --project WebFront, open http://localhost:5000 and choose it at sign-in";
+            : $"its world: tgg world create --id {used.Generator.ToLowerInvariant().Replace('_', '-')} --generator {used.Generator} --book-people; then dotnet run --project WebFront, open http://localhost:5000 and choose it at sign-in";
     }
 
     private static string Here(string path) => Path.GetRelativePath(Environment.CurrentDirectory, path);

@@ -22,11 +22,12 @@ internal static class WorldCommands
         var from = new Option<string>("--from") { DefaultValueFactory = _ => "village", Description = "the rooms to start from: 'village' (built in) or the id of another world file" };
         var memory = new Option<string?>("--memory") { Description = "what every new player's story remembers (default: the template's)" };
         var note = new Option<string?>("--authors-note") { Description = "the author's note of every new player's story (default: the template's)" };
+        var bookPeople = new Option<bool>("--book-people") { Description = "the people of the generator's books belong in this world (one book's world): their names are not kept out of its passages" };
         var root = RootOption();
         var registry = new Option<string>("--registry") { DefaultValueFactory = _ => "models", Description = "registry root, to check that the generator has a production version" };
         var command = new Command("create", "Writes worlds/<id>.json from a template, bound to a generator; servers list it at sign-in")
         {
-            id, generator, title, description, from, memory, note, root, registry,
+            id, generator, title, description, from, memory, note, bookPeople, root, registry,
         };
         command.SetAction((parse, _) => CommandErrors.Guard(() =>
         {
@@ -44,6 +45,7 @@ internal static class WorldCommands
                 SamplerPreset = null,
                 Memory = parse.GetValue(memory) ?? basis.Memory,
                 AuthorsNote = parse.GetValue(note) ?? basis.AuthorsNote,
+                BookPeople = parse.GetValue(bookPeople),
             };
             string path = files.Create(definition);
             Console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}: '{definition.Title}', {definition.Rooms.Count} rooms from {template}, written by '{generatorName}'");

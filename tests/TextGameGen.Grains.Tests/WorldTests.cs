@@ -104,6 +104,26 @@ public sealed class WorldTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_books_names_are_kept_out_of_a_world_unless_it_declares_the_books_people_its_own()
+    {
+        var template = await _game.Grains.GetGrain<IWorldGrain>("default").GetDefinitionAsync();
+        Assert.True(await _game.Grains.GetGrain<IWorldGrain>("one-book").CreateAsync(template with { Title = "One Book", BookPeople = true }));
+        await Player("bp1").JoinAsync("Bea", "one-book");
+        await Player("bp2").JoinAsync("Bo", "default");
+        foreach (var id in new[] { "bp1", "bp2" })
+        {
+            Assert.True((await Player(id).SubmitAsync("t1", "do look around")).Accepted);
+            await Player(id).WhenIdleAsync();
+        }
+
+        var own = (await Player("bp1").GetViewAsync()).Story.Single().Sampler!;
+        var other = (await Player("bp2").GetViewAsync()).Story.Single().Sampler!;
+        Assert.Equal(0, own.ForeignNamePenalty);
+        Assert.Equal(new GameOptions().ForeignNamePenalty, other.ForeignNamePenalty);
+        Assert.Equal("Bo", other.KnownNames[0]);
+    }
+
+    [Fact]
     public void A_world_file_that_is_not_a_valid_world_is_an_error_naming_it()
     {
         var folder = Directory.CreateTempSubdirectory("tgg-bad-worlds-").FullName;

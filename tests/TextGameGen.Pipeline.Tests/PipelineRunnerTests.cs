@@ -23,7 +23,7 @@ public sealed class PipelineRunnerTests : IDisposable
 
         runner.Run();
 
-        Assert.Equal(["corpus", "train", "eval", "registry", "promote"], runner.Stages.Select(s => s.Stage));
+        Assert.Equal(["corpus", "train", "names", "eval", "registry", "promote"], runner.Stages.Select(s => s.Stage));
         var registry = new ModelRegistry(Path.Combine(_dir, "models"));
         Assert.Equal("v1", registry.Production("fantasy"));
         Assert.NotNull(registry.Manifest("fantasy", "v1").Metrics!.DevPerplexity);
@@ -81,7 +81,7 @@ public sealed class PipelineRunnerTests : IDisposable
         var second = new PipelineRunner(PipelineConfig.Load(Path.Combine(_dir, "second.json")), log.Add);
         second.Run();
 
-        Assert.Equal(["corpus", "train", "eval", "compare", "registry", "promote"], second.Stages.Select(s => s.Stage));
+        Assert.Equal(["corpus", "train", "names", "eval", "compare", "registry", "promote"], second.Stages.Select(s => s.Stage));
         var firstDev = File.ReadAllLines(Path.Combine(_dir, "w1", "corpus", "dev.txt"));
         var compared = File.ReadAllLines(Path.Combine(_dir, "w2", "corpus", "dev-held-out.txt"));
         Assert.Equal(firstDev.Order(), compared.Order());

@@ -141,14 +141,15 @@ public sealed class TggCommandLineTests : IDisposable
         var run = await Tgg("pipeline", "run", "--config", P("pipeline/foxes.json"));
         Assert.Equal(0, run.Exit);
         Assert.Contains(Path.Combine("models", "foxes", "v1") + " (foxes v1, production)", run.Out);
-        Assert.Contains("tgg world create --id foxes --generator foxes", run.Out);
+        Assert.Contains("tgg world create --id foxes --generator foxes --book-people", run.Out);
         Assert.True(File.Exists(P("artifacts/pipeline/foxes/corpus/train.txt")));
+        Assert.True(File.Exists(P("models/foxes/v1/names.txt"))); // the book's names, carried into the registry
 
-        var world = await Tgg("world", "create", "--id", "foxes", "--generator", "foxes", "--title", "Fox Hills", "--root", P("worlds"), "--registry", P("models"));
+        var world = await Tgg("world", "create", "--id", "foxes", "--generator", "foxes", "--title", "Fox Hills", "--book-people", "--root", P("worlds"), "--registry", P("models"));
         Assert.Equal(0, world.Exit);
         Assert.Contains("'foxes' serves v1", world.Out);
         var definition = Grains.Game.World.WorldFiles.Read(P("worlds/foxes.json"), "foxes");
-        Assert.Equal(("Fox Hills", "foxes"), (definition.Title, definition.Generator));
+        Assert.Equal(("Fox Hills", "foxes", true), (definition.Title, definition.Generator, definition.BookPeople));
         Assert.Null(definition.Problem());
 
         var listed = await Tgg("world", "list", "--root", P("worlds"));

@@ -17,6 +17,13 @@ public sealed record WorldDefinition(
     [property: Id(7)] string AuthorsNote,
     [property: Id(8)] IReadOnlyList<RoomSpec> Rooms)
 {
+    /// <summary>
+    /// The people of the generator's books belong in this world (a world made from one book: Wonderland's Hatter, the
+    /// jungle's Baloo), so their names are not penalised (<c>TextGameGen:Game:ForeignNamePenalty</c>). Off by default:
+    /// a village written by a model of many books should not meet Dorothy and Mowgli.
+    /// </summary>
+    [Id(9)] public bool BookPeople { get; init; }
+
     public WorldSummary Summary => new(Id, Title, Description, Generator);
 
     /// <summary>The first problem that makes this definition unusable, or null.</summary>
@@ -52,7 +59,11 @@ public sealed record WorldSummary(
 [GenerateSerializer, Immutable, Alias("TextGameGen.StorySettings")]
 public sealed record StorySettings(
     [property: Id(0)] string Generator,
-    [property: Id(1)] string? SamplerPreset);
+    [property: Id(1)] string? SamplerPreset)
+{
+    /// <summary>The world's <see cref="WorldDefinition.BookPeople"/>: the books' names are not penalised.</summary>
+    [Id(2)] public bool BookPeople { get; init; }
+}
 
 /// <summary>The ids of worlds and rooms: lowercase letters, digits and '-', as in file names and URLs.</summary>
 public static class WorldIds

@@ -155,7 +155,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             {
                 MaxNewTokens = passageTokens, Seed = seed, StopStrings = [], StopAtSentenceEndAfter = Math.Min(options.MinPassageTokens, passageTokens - 1),
                 SentenceEndPush = options.SentenceEndPush,
-                ForeignNamePenalty = options.ForeignNamePenalty, KnownNames = ContextNames.From(host.State.Name, context.View.Prompt),
+                ForeignNamePenalty = story.BookPeople ? 0 : options.ForeignNamePenalty, KnownNames = ContextNames.From(host.State.Name, context.View.Prompt),
             };
             turn.Sampler = sampler;
             turn.Seed = sampler.Seed;

@@ -31,7 +31,7 @@ public sealed partial class WorldGrain(
 
     public Task<WorldDefinition> GetDefinitionAsync() => Task.FromResult(Definition);
 
-    public Task<StorySettings> GetStorySettingsAsync() => Task.FromResult(new StorySettings(Definition.Generator, Definition.SamplerPreset));
+    public Task<StorySettings> GetStorySettingsAsync() => Task.FromResult(new StorySettings(Definition.Generator, Definition.SamplerPreset) { BookPeople = Definition.BookPeople });
 
     public async Task<WorldDefinition> ReloadAsync()
     {
