@@ -40,9 +40,16 @@ public sealed class FairQueueingTests
         var all = new List<Task>();
         for (int i = 0; i < 50; i++) all.Add(Run($"greedy-{i}", "greedy", Short));
         for (int i = 0; i < 20; i++) all.Add(Run($"player-{i}", $"player-{i}", Short));
-        // A snapshot of the places told while the blockers still run: 1..70, each once.
-        await Until(() => places.Count == 70 && places.Values.Distinct().Count() == 70 && places.Values.Max() == 70);
-        var snapshot = new Dictionary<string, int>(places);
+        // A snapshot of the places told while the blockers still run: 1..70, each once, and settled (the scheduler tells
+        // the changes of one pass one after another; a snapshot in the middle of a pass can look complete and be stale).
+        Dictionary<string, int> snapshot;
+        while (true)
+        {
+            await Until(() => places.Count == 70 && places.Values.Distinct().Count() == 70 && places.Values.Max() == 70);
+            snapshot = new Dictionary<string, int>(places);
+            await Task.Delay(15);
+            if (snapshot.All(p => places[p.Key] == p.Value)) break;
+        }
         Assert.True(started.Count(n => n.StartsWith("blocker")) <= 3 && started.All(n => n.StartsWith("blocker")), "the line was admitted before the snapshot");
         await Task.WhenAll(all.Concat(blockers));
 
