@@ -82,7 +82,7 @@ internal static class RegistryCommands
         var dev = new Option<string?>("--dev") { Description = "dev split (tagged lines) to measure perplexity on" };
         var maxLines = new Option<int>("--max-lines") { DefaultValueFactory = _ => 0 };
         var datasetHash = new Option<string?>("--dataset-sha256") { Description = "hash of the dataset it was trained on (corpus manifest)" };
-        var parent = new Option<string?>("--parent") { Description = "the version it was fine-tuned from" };
+        var parent = new Option<string?>("--parent") { Description = "the version it was fine-tuned or quantized from ('production': the generator's production version now)" };
         var command = new Command("add", "Add a model as the generator's next version") { root, generator, model, dev, maxLines, datasetHash, parent };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
@@ -90,7 +90,13 @@ internal static class RegistryCommands
                 ? LongTask.Run("dev perplexity", sink => ModelEvaluation.Evaluate(parse.GetValue(model)!, [devFile], parse.GetValue(maxLines), progress: sink))[0].Result.Perplexity
                 : null;
             var registry = new ModelRegistry(parse.GetValue(root)!);
-            string version = registry.Add(parse.GetValue(generator)!, parse.GetValue(model)!, ppl, parse.GetValue(datasetHash), parse.GetValue(parent), SourceCommit());
+            string? parentVersion = parse.GetValue(parent);
+            if (parentVersion == "production")
+                parentVersion = registry.Production(parse.GetValue(generator)!)
+                    ?? throw new ArgumentException($"--parent production: '{parse.GetValue(generator)}' has no production version; name the version.");
+            else if (parentVersion is not null && !registry.Versions(parse.GetValue(generator)!).Contains(parentVersion))
+                throw new ArgumentException($"--parent {parentVersion}: '{parse.GetValue(generator)}' has no such version ({string.Join(", ", registry.Versions(parse.GetValue(generator)!))}).");
+            string version = registry.Add(parse.GetValue(generator)!, parse.GetValue(model)!, ppl, parse.GetValue(datasetHash), parentVersion, SourceCommit());
             Console.WriteLine($"added {parse.GetValue(generator)} {version}{(ppl is { } p ? $" (dev perplexity {p:F2})" : "")}");
             return 0;
         }));

@@ -100,6 +100,8 @@ public sealed class BadInputTests(BadFiles files) : IClassFixture<BadFiles>
         { "generate --model {dir}/good-model --prompt hi --temperature -1", "temperature must be between 0 and 5" },
         { "bench decode --shape tiny --batches 0,x", "is not a comma-separated list of positive numbers" },
         { "registry promote --root {dir}/registry2 --generator fantasy --version v9", "has no version 'v9'" },
+        { "registry add --root {dir}/registry2 --generator fantasy --model {dir}/good-model --parent production", "has no production version; name the version" },
+        { "registry add --root {dir}/registry2 --generator fantasy --model {dir}/good-model --parent v9", "--parent v9: 'fantasy' has no such version" },
         { "registry preset activate --root {dir}/reg3 --generator fantasy --version p9", "has no sampler preset 'p9'" },
         { "train --data {dir}/missing --out {dir}/run --shape tiny", "has no train.txt" },
         { "train --data {dir}/empty-corpus --out {dir}/run --shape tiny --steps 0", "--steps must be at least 1" },
