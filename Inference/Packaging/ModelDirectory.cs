@@ -79,10 +79,7 @@ public sealed class ModelDirectory
     {
         string file = System.IO.Path.Combine(directory, NamesFile);
         File.WriteAllLines(file, [.. header.Split('\n').Select(l => "# " + l), .. names]);
-        string manifestPath = System.IO.Path.Combine(directory, ManifestFile);
-        if (!File.Exists(manifestPath)) return;
-        var manifest = ReadManifest(manifestPath);
-        WriteManifest(directory, manifest with { Sha256 = new(manifest.Sha256) { [NamesFile] = Sha256(file) } });
+        RecordNamesHash(directory);
     }
 
     /// <summary>Copies <c>names.txt</c> (when there is one) from one model directory to another, recording its hash.</summary>
@@ -90,8 +87,16 @@ public sealed class ModelDirectory
     {
         string file = System.IO.Path.Combine(from, NamesFile);
         if (!File.Exists(file)) return;
-        var lines = File.ReadAllLines(file);
-        WriteNames(to, lines.SkipWhile(l => l.StartsWith('#')), string.Join('\n', lines.TakeWhile(l => l.StartsWith('#')).Select(l => l.TrimStart('#', ' '))));
+        File.Copy(file, System.IO.Path.Combine(to, NamesFile), overwrite: true);
+        RecordNamesHash(to);
+    }
+
+    private static void RecordNamesHash(string directory)
+    {
+        string manifestPath = System.IO.Path.Combine(directory, ManifestFile);
+        if (!File.Exists(manifestPath)) return;
+        var manifest = ReadManifest(manifestPath);
+        WriteManifest(directory, manifest with { Sha256 = new(manifest.Sha256) { [NamesFile] = Sha256(System.IO.Path.Combine(directory, NamesFile)) } });
     }
 
     public static ModelManifest ReadManifest(string path) => JsonFile.Read(path, PackagingJson.Default.ModelManifest);

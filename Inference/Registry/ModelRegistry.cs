@@ -26,9 +26,10 @@ public sealed class ModelRegistry(string root)
         string version = $"v{next}";
         string target = Path.Combine(generatorDir, version);
         Directory.CreateDirectory(target);
-        foreach (var file in new[] { ModelDirectory.ModelFile, ModelDirectory.ConfigFile, ModelDirectory.NamesFile })
-            if (file != ModelDirectory.NamesFile || File.Exists(Path.Combine(source.Path, file)))
-                File.Copy(Path.Combine(source.Path, file), Path.Combine(target, file));
+        foreach (var file in new[] { ModelDirectory.ModelFile, ModelDirectory.ConfigFile })
+            File.Copy(Path.Combine(source.Path, file), Path.Combine(target, file));
+        if (File.Exists(Path.Combine(source.Path, ModelDirectory.NamesFile))) // optional; its hash is in the source's manifest
+            File.Copy(Path.Combine(source.Path, ModelDirectory.NamesFile), Path.Combine(target, ModelDirectory.NamesFile));
         ModelDirectory.WriteManifest(target, source.Manifest with
         {
             Registry = new RegistryEntry(generator, version, Now(), parent, datasetHash, sourceCommit),

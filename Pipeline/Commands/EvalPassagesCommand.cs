@@ -55,10 +55,10 @@ internal static class EvalPassagesCommand
             var bookNames = models.SelectMany(Inference.Packaging.ModelDirectory.ReadNames).ToHashSet(StringComparer.Ordinal);
             if (bookNames.Count > 0) Console.WriteLine($"book names: the {bookNames.Count} of the models' names.txt; the player is {PassageWriting.PlayerName}");
             var table = TableWriter.With("model", "passages", "#count", "#ending a sentence", "#repeated 3-grams", "#distinct-2", "#mean words", "#empty", "#book names", "#player named");
-            foreach (var run in runs)
+            var measured = runs.Select(r => (Readability: PassageMetrics.Measure([.. r.Passages.Select(p => p.Kept)]),
+                Names: NameMetrics.Measure([.. r.Passages.Select(p => (p.Kept, p.KnownNames))], bookNames, PassageWriting.PlayerName))).ToList();
+            foreach (var (run, (m, n)) in runs.Zip(measured))
             {
-                var m = PassageMetrics.Measure([.. run.Passages.Select(p => p.Kept)]);
-                var n = NameMetrics.Measure([.. run.Passages.Select(p => (p.Kept, p.KnownNames))], bookNames, PassageWriting.PlayerName);
                 table.Row(run.Model, run.Rules.Name, m.Passages, $"{m.EndingSentence:P1}", $"{m.Repeated3Grams:P1}", $"{m.Distinct2:F3}", $"{m.MeanWords:F1}", $"{m.Empty:P1}",
                     bookNames.Count > 0 ? $"{n.BookNames:P1}" : "n/a", $"{n.PlayerNamed:P1}");
             }
@@ -72,10 +72,9 @@ internal static class EvalPassagesCommand
             side.Write();
 
             if (parse.GetValue(json) is { } path)
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(runs.Select(r => new
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(runs.Zip(measured, (r, m) => new
                 {
-                    model = r.Model, rules = r.Rules.Name, metrics = PassageMetrics.Measure([.. r.Passages.Select(p => p.Kept)]),
-                    names = NameMetrics.Measure([.. r.Passages.Select(p => (p.Kept, p.KnownNames))], bookNames, PassageWriting.PlayerName),
+                    model = r.Model, rules = r.Rules.Name, metrics = m.Readability, names = m.Names,
                     passages = r.Passages.Select(p => new { room = p.Scenario.Room, command = p.Scenario.Command, seed = p.Seed, raw = p.Raw, kept = p.Kept, tokens = p.Tokens, finish = p.Finish?.ToString() }),
                 }), new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
             return 0;

@@ -90,13 +90,13 @@ internal static class RegistryCommands
                 ? LongTask.Run("dev perplexity", sink => ModelEvaluation.Evaluate(parse.GetValue(model)!, [devFile], parse.GetValue(maxLines), progress: sink))[0].Result.Perplexity
                 : null;
             var registry = new ModelRegistry(parse.GetValue(root)!);
+            string name = parse.GetValue(generator)!;
             string? parentVersion = parse.GetValue(parent);
             if (parentVersion == "production")
-                parentVersion = registry.Production(parse.GetValue(generator)!)
-                    ?? throw new ArgumentException($"--parent production: '{parse.GetValue(generator)}' has no production version; name the version.");
-            else if (parentVersion is not null && !registry.Versions(parse.GetValue(generator)!).Contains(parentVersion))
-                throw new ArgumentException($"--parent {parentVersion}: '{parse.GetValue(generator)}' has no such version ({string.Join(", ", registry.Versions(parse.GetValue(generator)!))}).");
-            string version = registry.Add(parse.GetValue(generator)!, parse.GetValue(model)!, ppl, parse.GetValue(datasetHash), parentVersion, SourceCommit());
+                parentVersion = registry.Production(name) ?? throw new ArgumentException($"--parent production: '{name}' has no production version; name the version.");
+            else if (parentVersion is not null && !registry.Versions(name).Contains(parentVersion))
+                throw new ArgumentException($"--parent {parentVersion}: '{name}' has no such version ({string.Join(", ", registry.Versions(name))}).");
+            string version = registry.Add(name, parse.GetValue(model)!, ppl, parse.GetValue(datasetHash), parentVersion, SourceCommit());
             Console.WriteLine($"added {parse.GetValue(generator)} {version}{(ppl is { } p ? $" (dev perplexity {p:F2})" : "")}");
             return 0;
         }));
