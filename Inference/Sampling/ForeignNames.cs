@@ -72,9 +72,18 @@ public sealed class ForeignNames
             foreach (var word in known.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 foreach (var ids in new[] { _tokenizer.Encode(" " + word), _tokenizer.Encode(word) })
                 {
-                    if (ids.Length > 0) spared.Add(ids[0]);
-                    if (ids.Length > 1) sparedPairs.Add((ids[0], ids[1]));
+                    if (ids.Length > 0 && _starts.ContainsKey(ids[0])) spared.Add(ids[0]);
+                    if (ids.Length > 1 && _pairs.ContainsKey((ids[0], ids[1]))) sparedPairs.Add((ids[0], ids[1]));
                 }
+        // Most contexts name no one from the books: they share one set, made once (it is read, never changed).
+        if (spared.Count == 0 && sparedPairs.Count == 0) return _all ??= Penalties(spared, sparedPairs);
+        return Penalties(spared, sparedPairs);
+    }
+
+    private ForeignNamePenalties? _all;
+
+    private ForeignNamePenalties Penalties(HashSet<int> spared, HashSet<(int, int)> sparedPairs)
+    {
         var after = _pairs.Keys.Where(p => !sparedPairs.Contains(p)).GroupBy(p => p.First)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Second).Order().ToArray());
         return new ForeignNamePenalties([.. _starts.Keys.Where(t => !spared.Contains(t)).Order()], after);

@@ -21,7 +21,9 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
     private const int MaxNotices = 10_000;
 
     private readonly ConcurrentDictionary<string, Outbox> _byConnection = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Outbox>> _byUser = new(StringComparer.Ordinal);
+    // A user's outboxes as an array replaced on each change (connections come and go rarely; messages are many and
+    // walk the array without allocating).
+    private readonly ConcurrentDictionary<string, Outbox[]> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Text, DateTime At)> _notices = new(StringComparer.Ordinal);
     private int _queued;
     private int _peakQueued;
@@ -36,43 +38,57 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
     {
         var outbox = new Outbox(connection, Channel.CreateBounded<SerializedHubMessage>(new BoundedChannelOptions(Limit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }));
         _byConnection[connection.ConnectionId] = outbox;
-        if (connection.UserIdentifier is { } user) _byUser.GetOrAdd(user, _ => new(StringComparer.Ordinal))[connection.ConnectionId] = outbox;
+        if (connection.UserIdentifier is { } user) _byUser.AddOrUpdate(user, static (_, o) => [o], static (_, all, o) => [.. all, o], outbox);
+        // The loop waits without a token (a wait with a cancellable token allocates a waiter each time, one per message
+        // sent); a closing connection ends it instead.
+        outbox.ClosesWithConnection = connection.ConnectionAborted.Register(static o => ((Outbox)o!).Messages.Writer.TryComplete(), outbox);
         outbox.Loop = SendLoopAsync(outbox);
     }
 
     public void Close(HubConnectionContext connection)
     {
         if (!_byConnection.TryRemove(connection.ConnectionId, out var outbox)) return;
-        if (connection.UserIdentifier is { } user && _byUser.TryGetValue(user, out var set))
+        if (connection.UserIdentifier is { } user)
         {
-            set.TryRemove(connection.ConnectionId, out _);
-            if (set.IsEmpty) _byUser.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, Outbox>>(user, set));
+            while (_byUser.TryGetValue(user, out var all))
+            {
+                Outbox[] rest = [.. all.Where(o => o != outbox)];
+                if (rest.Length == 0 ? _byUser.TryRemove(new KeyValuePair<string, Outbox[]>(user, all)) : _byUser.TryUpdate(user, rest, all)) break;
+            }
         }
         outbox.Messages.Writer.TryComplete();
+        outbox.ClosesWithConnection.Dispose();
     }
 
     /// <summary>Queues a player event for every connection of the player on this front end.</summary>
-    public void Send(string userId, PlayerEvent e) => Send([userId], e);
+    public void Send(string userId, PlayerEvent e)
+    {
+        SerializedHubMessage? message = null;
+        SendTo(userId, e, ref message);
+    }
 
-    /// <summary>Queues one event for every connection of each of <paramref name="userIds"/> (serialized once).</summary>
-    public void Send(IEnumerable<string> userIds, PlayerEvent e)
+    /// <summary>Queues one event for every connection of each of <paramref name="userIds"/> but <paramref name="except"/> (serialized once).</summary>
+    public void Send(HashSet<string> userIds, PlayerEvent e, string? except = null)
     {
         SerializedHubMessage? message = null;
         foreach (var user in userIds)
+            if (user != except) SendTo(user, e, ref message);
+    }
+
+    private void SendTo(string user, PlayerEvent e, ref SerializedHubMessage? message)
+    {
+        if (!_byUser.TryGetValue(user, out var all)) return;
+        foreach (var outbox in all)
         {
-            if (!_byUser.TryGetValue(user, out var set)) continue;
-            foreach (var outbox in set.Values)
+            message ??= new SerializedHubMessage(new InvocationMessage(PlayerEventRelay.ClientMethod, [e]));
+            if (outbox.Messages.Writer.TryWrite(message))
             {
-                message ??= new SerializedHubMessage(new InvocationMessage(PlayerEventRelay.ClientMethod, [e]));
-                if (outbox.Messages.Writer.TryWrite(message))
-                {
-                    int now = Interlocked.Increment(ref _queued);
-                    if (now > Volatile.Read(ref _peakQueued)) Interlocked.Exchange(ref _peakQueued, now);
-                }
-                else if (!outbox.Messages.Reader.Completion.IsCompleted)
-                {
-                    Drop(outbox, $"your browser fell {Limit} messages behind the game, so the server closed its connection");
-                }
+                int now = Interlocked.Increment(ref _queued);
+                if (now > Volatile.Read(ref _peakQueued)) Interlocked.Exchange(ref _peakQueued, now);
+            }
+            else if (!outbox.Messages.Reader.Completion.IsCompleted)
+            {
+                Drop(outbox, $"your browser fell {Limit} messages behind the game, so the server closed its connection");
             }
         }
     }
@@ -97,11 +113,12 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
         var reader = outbox.Messages.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(outbox.Connection.ConnectionAborted))
+            while (await reader.WaitToReadAsync())
             {
                 while (reader.TryRead(out var message))
                 {
                     Interlocked.Decrement(ref _queued);
+                    metrics.MessageSent();
                     await outbox.Connection.WriteAsync(message, outbox.Connection.ConnectionAborted);
                 }
             }
@@ -118,6 +135,7 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
         public HubConnectionContext Connection { get; } = connection;
         public Channel<SerializedHubMessage> Messages { get; } = messages;
         public Task Loop { get; set; } = Task.CompletedTask;
+        public CancellationTokenRegistration ClosesWithConnection { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: connection {Connection} closed, {Limit} messages waiting for the browser")]

@@ -16,6 +16,7 @@ public sealed class GameMetrics : IDisposable
     private readonly Histogram<double> _ackDuration;
     private readonly AckTimes _ackTimes;
     private readonly Counter<long> _dropped;
+    private readonly Counter<long> _messages;
     private int _connections;
 
     public GameMetrics(IMeterFactory meters, AckTimes ackTimes)
@@ -26,6 +27,7 @@ public sealed class GameMetrics : IDisposable
         Refused = _meter.CreateCounter<long>("tgg.hub.refused", "{call}", "Hub calls refused: rate limit, size, bad input");
         _meter.CreateObservableGauge("tgg.hub.connections", () => Volatile.Read(ref _connections), "{connection}", "Open SignalR connections");
         _dropped = _meter.CreateCounter<long>("tgg.hub.clients.dropped", "{connection}", "Connections closed because the browser fell too far behind");
+        _messages = _meter.CreateCounter<long>("tgg.hub.messages.sent", "{message}", "Messages sent to browsers (events: passages streaming, room lines, notices)");
     }
 
     public Counter<long> Refused { get; }
@@ -42,6 +44,9 @@ public sealed class GameMetrics : IDisposable
 
     public void Connected() => Interlocked.Increment(ref _connections);
     public void ClientDropped() => _dropped.Add(1);
+
+    /// <summary>One message sent to a browser.</summary>
+    public void MessageSent() => _messages.Add(1);
     public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     public void Dispose() => _meter.Dispose();

@@ -21,7 +21,7 @@ public sealed class RoomMembers(ClientOutboxes outboxes)
                 {
                     if (!_rooms.TryGetValue(roomKey, out var members)) continue;
                     var e = new PlayerEvent(PlayerEventKind.Room, "", Text: activity.Text, Activity: activity);
-                    outboxes.Send(members.Where(id => id != activity.ActorId), e);
+                    outboxes.Send(members, e, except: activity.ActorId);
                 }
                 else if (note.PlayerId is { } id)
                 {

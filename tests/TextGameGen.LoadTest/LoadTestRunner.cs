@@ -66,6 +66,7 @@ public static class LoadTestRunner
                 deliveries?.Reset();
             }
             if (options.OnMeasuring is { } measuring) await measuring();
+            if (series is not null) await series.StartAsync(cancellationToken);
             clock.Restart();
             if (series is not null)
             {

@@ -129,7 +129,7 @@ root.SetAction(async (parse, cancel) =>
         SoakChart.Save(chartPath, $"tgg-load soak: {options.Clients} players, {parse.GetValue(duration)} min", report.Series);
         Console.WriteLine($"soak series ({report.Series.Count} points) in {seriesPath}, chart in {chartPath}");
         foreach (var p in report.Series)
-            Console.WriteLine(System.FormattableString.Invariant($"  min {p.Minute,6:F1}: ack p50/p99 {p.AckP50Ms:F1}/{p.AckP99Ms:F1} ms, server {p.ServerAckP50Ms:F1}/{p.ServerAckP99Ms:F1} ms, TTFT p50/p99 {p.FirstTokenP50Ms:F0}/{p.FirstTokenP99Ms:F0} ms, passages {p.PassagesCompleted} busy {p.PassagesBusy} ({100 * p.BusyShare:F1}%) failed {p.PassagesFailed}, clients {p.ConnectedClients}, RSS {p.ServerRssMiB:F0} MiB, heap {p.ServerGcHeapMiB:F0} MiB, pool queue {p.ThreadPoolQueue:F0}"));
+            Console.WriteLine(System.FormattableString.Invariant($"  min {p.Minute,6:F1}: ack p50/p99 {p.AckP50Ms:F1}/{p.AckP99Ms:F1} ms, server {p.ServerAckP50Ms:F1}/{p.ServerAckP99Ms:F1} ms, TTFT p50/p99 {p.FirstTokenP50Ms:F0}/{p.FirstTokenP99Ms:F0} ms, passages {p.PassagesCompleted} busy {p.PassagesBusy} ({100 * p.BusyShare:F1}%) failed {p.PassagesFailed}, clients {p.ConnectedClients}, RSS {p.ServerRssMiB:F0} MiB, heap {p.ServerGcHeapMiB:F0} MiB, GC {p.ServerGcCollections:F0} collections {p.ServerGcPauseMs:F0} ms paused, pool queue {p.ThreadPoolQueue:F0}"));
     }
     if (parse.GetValue(passagesFile) is { } passagesPath)
         await File.WriteAllLinesAsync(passagesPath, report.Passages.Select(p => JsonSerializer.Serialize(p)), cancel);

@@ -2,14 +2,14 @@ using ScottPlot;
 
 namespace TextGameGen.LoadTest;
 
-/// <summary>A soak's series as one PNG: acknowledgement and first-token times, passages per interval, and the server's memory.</summary>
+/// <summary>A soak's series as one PNG: acknowledgement and first-token times, passages per interval, the server's memory and its garbage collector.</summary>
 public static class SoakChart
 {
-    public static void Save(string path, string title, IReadOnlyList<SoakPoint> points, int width = 1100, int height = 1150)
+    public static void Save(string path, string title, IReadOnlyList<SoakPoint> points, int width = 1100, int height = 1400)
     {
         double[] minutes = [.. points.Select(p => p.Minute)];
         var multiplot = new Multiplot();
-        multiplot.AddPlots(4);
+        multiplot.AddPlots(5);
 
         var latency = multiplot.GetPlot(0);
         Line(latency, minutes, points.Select(p => p.ServerAckP99Ms), "ack p99 inside the server (ms)", Colors.DarkBlue);
@@ -37,8 +37,14 @@ public static class SoakChart
         Line(memory, minutes, points.Select(p => p.ServerGcHeapMiB), "server GC heap (MiB)", Colors.Orchid);
         if (points.Any(p => !double.IsNaN(p.DatabaseMiB))) Line(memory, minutes, points.Select(p => p.DatabaseMiB), "database (MiB)", Colors.SaddleBrown);
         memory.YLabel("MiB");
-        memory.XLabel("minutes");
         memory.ShowLegend(Alignment.UpperLeft);
+
+        var gc = multiplot.GetPlot(4);
+        Line(gc, minutes, points.Select(p => p.ServerGcPauseMs), "server GC pauses (ms per interval)", Colors.DarkRed);
+        Line(gc, minutes, points.Select(p => p.ServerGcCollections), "server GC collections per interval", Colors.Teal);
+        gc.YLabel("per interval");
+        gc.XLabel("minutes");
+        gc.ShowLegend(Alignment.UpperLeft);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         multiplot.SavePng(path, width, height);

@@ -53,6 +53,7 @@ public sealed class LoadHarnessTests(TinyGameServer server, ITestOutputHelper ou
         {
             Assert.Equal(8, p.ConnectedClients);
             Assert.True(p.ServerRssMiB > 10); // from its /metrics
+            Assert.True(p.ServerGcPauseMs >= 0 && p.ServerGcCollections >= 0, $"GC {p.ServerGcCollections} collections, {p.ServerGcPauseMs} ms paused"); // counted from the run's start
         });
         // The intervals of the acting phase (a last, partial one may hold only passages still being written).
         // Every interval of the acting phase has acknowledgements (they come in milliseconds); passages take

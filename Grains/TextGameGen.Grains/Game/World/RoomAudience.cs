@@ -48,7 +48,10 @@ public sealed class RoomAudience(string roomKey, Action<string> onLineDropped)
     public void Tell(RoomActivity activity)
     {
         var note = new RoomNote(activity);
-        foreach (var fe in _present.Values.SelectMany(p => p.FrontEnds).Distinct().ToList()) Post(fe, note);
+        var told = new HashSet<IPlayerObserver>();
+        foreach (var (_, frontEnds) in _present.Values)
+            foreach (var fe in frontEnds)
+                if (told.Add(fe)) Post(fe, note);
     }
 
     public async Task CloseAsync()
