@@ -21,9 +21,10 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
     private const int MaxNotices = 10_000;
 
     private readonly ConcurrentDictionary<string, Outbox> _byConnection = new(StringComparer.Ordinal);
-    // A user's outboxes as an array replaced on each change (connections come and go rarely; messages are many and
-    // walk the array without allocating).
+    // A user's outboxes as an array replaced on each change, under _membership (connections come and go rarely;
+    // messages are many and walk the array without a lock or an allocation).
     private readonly ConcurrentDictionary<string, Outbox[]> _byUser = new(StringComparer.Ordinal);
+    private readonly Lock _membership = new();
     private readonly ConcurrentDictionary<string, (string Text, DateTime At)> _notices = new(StringComparer.Ordinal);
     private int _queued;
     private int _peakQueued;
@@ -38,7 +39,8 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
     {
         var outbox = new Outbox(connection, Channel.CreateBounded<SerializedHubMessage>(new BoundedChannelOptions(Limit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }));
         _byConnection[connection.ConnectionId] = outbox;
-        if (connection.UserIdentifier is { } user) _byUser.AddOrUpdate(user, static (_, o) => [o], static (_, all, o) => [.. all, o], outbox);
+        if (connection.UserIdentifier is { } user)
+            lock (_membership) _byUser[user] = _byUser.TryGetValue(user, out var all) ? [.. all, outbox] : [outbox];
         // The loop waits without a token (a wait with a cancellable token allocates a waiter each time, one per message
         // sent); a closing connection ends it instead.
         outbox.ClosesWithConnection = connection.ConnectionAborted.Register(static o => ((Outbox)o!).Messages.Writer.TryComplete(), outbox);
@@ -49,13 +51,13 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
     {
         if (!_byConnection.TryRemove(connection.ConnectionId, out var outbox)) return;
         if (connection.UserIdentifier is { } user)
-        {
-            while (_byUser.TryGetValue(user, out var all))
-            {
-                Outbox[] rest = [.. all.Where(o => o != outbox)];
-                if (rest.Length == 0 ? _byUser.TryRemove(new KeyValuePair<string, Outbox[]>(user, all)) : _byUser.TryUpdate(user, rest, all)) break;
-            }
-        }
+            lock (_membership)
+                if (_byUser.TryGetValue(user, out var all))
+                {
+                    Outbox[] rest = [.. all.Where(o => o != outbox)];
+                    if (rest.Length == 0) _byUser.TryRemove(user, out _);
+                    else _byUser[user] = rest;
+                }
         outbox.Messages.Writer.TryComplete();
         outbox.ClosesWithConnection.Dispose();
     }

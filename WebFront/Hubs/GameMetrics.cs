@@ -44,10 +44,10 @@ public sealed class GameMetrics : IDisposable
 
     public void Connected() => Interlocked.Increment(ref _connections);
     public void ClientDropped() => _dropped.Add(1);
+    public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     /// <summary>One message sent to a browser.</summary>
     public void MessageSent() => _messages.Add(1);
-    public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     public void Dispose() => _meter.Dispose();
 }
