@@ -17,6 +17,22 @@ public sealed class OrderedSender(Action<Exception> onError)
 
     public void Enqueue(Func<Task> send) => _queue.Writer.TryWrite(send);
 
+    /// <summary>
+    /// Queues a call and completes when it has been sent (or has failed, which is reported like any other), so the
+    /// caller knows everything queued after it goes out after it. Completes at once when the sender has stopped.
+    /// </summary>
+    public Task EnqueueAndWaitAsync(Func<Task> send)
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(async () =>
+            {
+                try { await send(); }
+                finally { sent.TrySetResult(); }
+            }))
+            sent.TrySetResult();
+        return sent.Task;
+    }
+
     /// <summary>Stops taking calls and completes when the queued ones are sent.</summary>
     public Task StopAsync()
     {

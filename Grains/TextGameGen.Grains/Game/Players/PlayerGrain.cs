@@ -110,26 +110,39 @@ public sealed partial class PlayerGrain(
         if (S.WorldId.Length > 0) await GrainFactory.GetGrain<IWorldGrain>(S.WorldId).LeaveAsync(PlayerId);
     }
 
-    public Task SubscribeAsync(IPlayerObserver observer)
+    /// <summary>
+    /// Listens with a front end and returns once the room knows it (also with every renewal: a room that moved after a
+    /// silo died learns who is here again), so every action the room takes after this call reaches the front end. A room
+    /// that does not answer within <see cref="RoomAnswerWait"/> (its silo died) holds the player no longer than that.
+    /// </summary>
+    public async Task SubscribeAsync(IPlayerObserver observer)
     {
         _frontEnds.Listen(observer);
-        TellRoomFrontEnds(); // also with every renewal: a room that moved after a silo died learns who is here again
-        return Task.CompletedTask;
+        try
+        {
+            await TellRoomFrontEnds().WaitAsync(RoomAnswerWait);
+        }
+        catch (TimeoutException)
+        {
+            // The room learns it when the call goes through; the front end already gets the player's own events.
+        }
     }
 
     public Task UnsubscribeAsync(IPlayerObserver observer)
     {
         _frontEnds.Stop(observer);
-        TellRoomFrontEnds();
+        _ = TellRoomFrontEnds();
         return Task.CompletedTask;
     }
 
     /// <summary>Tells the room the front ends the player is connected to (read when the call's turn comes, in order with the player's actions).</summary>
-    private void TellRoomFrontEnds()
+    private static readonly TimeSpan RoomAnswerWait = TimeSpan.FromSeconds(2);
+
+    private Task TellRoomFrontEnds()
     {
-        if (S.Removed || CurrentRoom is not { } room) return;
+        if (S.Removed || CurrentRoom is not { } room) return Task.CompletedTask;
         var roomId = S.RoomId;
-        _toRoom.Enqueue(() => S.RoomId == roomId && !S.Removed && _frontEnds.Count > 0
+        return _toRoom.EnqueueAndWaitAsync(() => S.RoomId == roomId && !S.Removed && _frontEnds.Count > 0
             ? room.SetFrontEndsAsync(PlayerId, S.Name, _frontEnds.Observers)
             : Task.CompletedTask);
     }
@@ -147,7 +160,7 @@ public sealed partial class PlayerGrain(
 
     public async Task<TurnAck> SubmitAsync(string clientTurnId, string command, IPlayerObserver? observer = null)
     {
-        if (observer is not null && _frontEnds.Listen(observer)) TellRoomFrontEnds();
+        if (observer is not null && _frontEnds.Listen(observer)) _ = TellRoomFrontEnds();
         if (!s_turnId.IsMatch(clientTurnId)) return TurnAck.Refused(clientTurnId, "A turn id is 1 to 64 letters, digits, '-' or '_'.");
         if (S.Removed) return TurnAck.Refused(clientTurnId, $"You can no longer play in this world: {S.RemovedReason}.");
         if (S.WorldId.Length == 0) return TurnAck.Refused(clientTurnId, "Join a world first.");
