@@ -40,5 +40,13 @@ public sealed class HostingOptions
     [Range(8, 100_000)]
     public int ClientQueueLimit { get; set; } = 512;
 
+    /// <summary>
+    /// How long a room's lines are gathered on this front end before they go out together, one message shared by the
+    /// room's players here (milliseconds; 0 sends each batch the room sends at once). A line after a quiet spell goes
+    /// out at once; in a busy room each player gets at most one room message per window instead of one per action.
+    /// </summary>
+    [Range(0, 2_000)]
+    public int RoomLineWindowMs { get; set; } = 100;
+
     public bool IsEmbedded => Mode == HostingMode.Embedded;
 }

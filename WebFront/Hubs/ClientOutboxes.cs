@@ -69,12 +69,12 @@ public sealed partial class ClientOutboxes(IOptions<HostingOptions> options, Gam
         SendTo(userId, e, ref message);
     }
 
-    /// <summary>Queues one event for every connection of each of <paramref name="userIds"/> but <paramref name="except"/> (serialized once).</summary>
-    public void Send(HashSet<string> userIds, PlayerEvent e, string? except = null)
+    /// <summary>Queues one event for every connection of each of <paramref name="userIds"/> but those in <paramref name="except"/> (serialized once).</summary>
+    public void Send(HashSet<string> userIds, PlayerEvent e, List<string>? except = null)
     {
         SerializedHubMessage? message = null;
         foreach (var user in userIds)
-            if (user != except) SendTo(user, e, ref message);
+            if (except is null || !except.Contains(user)) SendTo(user, e, ref message);
     }
 
     private void SendTo(string user, PlayerEvent e, ref SerializedHubMessage? message)

@@ -210,10 +210,16 @@ function onEvent(e) {
     case "turn":
       upsertTurn(e.turn);
       break;
-    case "room":
-      addLine("others", e.text);
-      if (/ (arrives|leaves)\.$/.test(e.text)) refreshView();
+    case "room": {
+      // One or more of the room's lines, in the room's order (a busy room's lines come a few at a time).
+      let cameOrWent = false;
+      for (const line of e.activities ?? []) {
+        addLine("others", line.text);
+        if (/ (arrives|leaves)\.$/.test(line.text)) cameOrWent = true;
+      }
+      if (cameOrWent) refreshView();
       break;
+    }
     case "world-event":
       addWorldEvent(e.worldEvent);
       upsertTurn(e.turn);

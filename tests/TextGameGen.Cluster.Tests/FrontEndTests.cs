@@ -29,10 +29,10 @@ public sealed class FrontEndTests(StoreServers servers) : IClassFixture<StoreSer
         await using var cid = await HubPlayer.SignInAsync(b.Address, "Cid");
         var (cidHub, _) = await cid.ConnectAsync(b.Address);
         Assert.True((await bobHub.InvokeAsync<TurnAck>("Act", "t-1", "do wave at the groom")).Accepted);
-        await Wait.UntilAsync(() => cid.Events.Any(e => e.Kind == PlayerEventKind.Room && e.Text!.Contains("wave at the groom", StringComparison.Ordinal)),
+        await Wait.UntilAsync(() => cid.Events.Any(e => e.Kind == PlayerEventKind.Room && e.Activities!.Any(a => a.Text.Contains("wave at the groom", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), "Bob's action to reach Cid on the other front end");
         Assert.True((await cidHub.InvokeAsync<TurnAck>("Act", "t-1", "say hello Bob")).Accepted);
-        await Wait.UntilAsync(() => bob.Events.Any(e => e.Kind == PlayerEventKind.Room && e.Text!.Contains("hello Bob", StringComparison.Ordinal)),
+        await Wait.UntilAsync(() => bob.Events.Any(e => e.Kind == PlayerEventKind.Room && e.Activities!.Any(a => a.Text.Contains("hello Bob", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20), "Cid's words to reach Bob on the other front end");
     }
 }

@@ -22,7 +22,7 @@ public sealed class RecordingObserver : IPlayerObserver
             {
                 if (note.Activity is { } a)
                 {
-                    foreach (var id in members.Where(id => id != a.ActorId)) Events.Enqueue(new PlayerEvent(PlayerEventKind.Room, id, Text: a.Text, Activity: a));
+                    foreach (var id in members.Where(id => id != a.ActorId)) Events.Enqueue(new PlayerEvent(PlayerEventKind.Room, id, Activities: [a]));
                 }
                 else if (note.Present) members.Add(note.PlayerId!);
                 else members.Remove(note.PlayerId!);

@@ -183,7 +183,8 @@ public sealed class LoadClient(Uri server, string name, string? world = null, St
 
     private void OnEvent(PlayerEvent e)
     {
-        if (e.Kind == PlayerEventKind.Room) Deliveries?.Received(e.Text);
+        if (e.Kind == PlayerEventKind.Room && Deliveries is { } deliveries)
+            foreach (var line in e.Activities ?? []) deliveries.Received(line.Text);
         if (e.TurnId is null || !_turns.TryGetValue(e.TurnId, out var watch)) return;
         switch (e.Kind)
         {

@@ -92,7 +92,9 @@ public sealed class SmallOutboxGameServer : GameServerFixture
 {
     public const int Limit = 64;
     protected override string ModelPath => TestModels.TinyRandom;
-    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}"];
+    // Room lines go out as the room sends them (no gathering window), so a loud room fills a stuck browser's outbox by
+    // message count within the test's few seconds.
+    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}", "--TextGameGen:Hosting:RoomLineWindowMs=0"];
 }
 
 /// <summary>The tiny model with a single batch row: passages queue up behind each other (fair queueing, places in line).</summary>

@@ -129,7 +129,7 @@ public enum PlayerEventKind
     PassageEnd,
     /// <summary>A turn was added or changed without a passage (game verbs, undo, announcements).</summary>
     Turn,
-    /// <summary>Another player did something in the room.</summary>
+    /// <summary>Other players did something in the room: <see cref="PlayerEvent.Activities"/>, in the room's order.</summary>
     Room,
     /// <summary>A game master's world event (its passage follows).</summary>
     WorldEvent,
@@ -142,7 +142,11 @@ public enum PlayerEventKind
     Notice,
 }
 
-/// <summary>A message pushed to a player's browsers.</summary>
+/// <summary>
+/// A message pushed to a player's browsers. A <see cref="PlayerEventKind.Room"/> event carries one or more of the room's
+/// lines in <see cref="Activities"/> (a crowded room's lines are gathered for a moment and sent together, one message
+/// shared by the players on a front end).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.PlayerEvent")]
 public sealed record PlayerEvent(
     [property: Id(0)] PlayerEventKind Kind,
@@ -150,7 +154,7 @@ public sealed record PlayerEvent(
     [property: Id(2)] string? TurnId = null,
     [property: Id(3)] string Text = "",
     [property: Id(4)] StoryTurn? Turn = null,
-    [property: Id(5)] RoomActivity? Activity = null,
+    [property: Id(7)] IReadOnlyList<RoomActivity>? Activities = null,
     [property: Id(6)] WorldEvent? WorldEvent = null);
 
 /// <summary>A player's rating of a passage, with what produced it.</summary>
