@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace TextGameGen.Storage;
@@ -20,11 +21,18 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
     private readonly Channel<PendingWrite> _line = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public SqliteGroupCommit(Func<Task<DbConnection>> open)
+    private readonly SqliteCheckpointer _checkpointer;
+
+    /// <param name="open">Opens a connection whose commits do not checkpoint the log themselves.</param>
+    /// <param name="checkpointInterval">How often the log is checkpointed beside the writer.</param>
+    public SqliteGroupCommit(Func<Task<DbConnection>> open, TimeSpan checkpointInterval)
     {
         _open = open;
         _writer = Task.Run(WriteLoopAsync);
+        _checkpointer = new SqliteCheckpointer(open, checkpointInterval);
     }
+
+    public long Checkpoints => _checkpointer.Checkpoints;
 
     /// <summary>Commits made and writes they carried, since start (for tests and figures).</summary>
     public (long Commits, long Writes) Counts => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
@@ -81,17 +89,25 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
         }
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writes, ran.Count);
-        foreach (var write in ran) write.Complete();
+        StorageMetrics.CommitWrites.Record(batch.Count);
+        foreach (var write in ran)
+        {
+            StorageMetrics.WriteDuration.Record(Stopwatch.GetElapsedTime(write.QueuedAt).TotalMilliseconds);
+            write.Complete();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         _line.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
     }
 
     private abstract class PendingWrite
     {
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+
         public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
 
         public abstract void Complete();

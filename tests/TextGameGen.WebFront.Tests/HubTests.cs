@@ -139,7 +139,7 @@ public sealed class HubTests(TinyGameServer server) : IClassFixture<TinyGameServ
             Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType);
             text = await response.Content.ReadAsStringAsync();
         }
-        foreach (var series in new[] { "tgg_turn_ack_duration_milliseconds_bucket", "tgg_generation_time_to_first_token", "tgg_generation_outcomes", "tgg_generation_generated_tokens_total", "tgg_generation_prompt_tokens", "tgg_hub_connections", "tgg_scheduler_running" })
+        foreach (var series in new[] { "tgg_turn_ack_duration_milliseconds_bucket", "tgg_storage_write_duration_milliseconds_bucket", "tgg_storage_commit_writes", "tgg_generation_time_to_first_token", "tgg_generation_outcomes", "tgg_generation_generated_tokens_total", "tgg_generation_prompt_tokens", "tgg_hub_connections", "tgg_scheduler_running" })
             Assert.Contains(series, text);
     }
 
