@@ -16,40 +16,27 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
     private readonly Lazy<bool> _schema;
     private readonly Lazy<SqliteGroupCommit> _writes;
 
-    /// <summary>How often the write-ahead log is copied back into the database file while this process writes.</summary>
-    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>Opens (or, unless <paramref name="mustExist"/>, creates) the database file.</summary>
-    public SqliteGameDatabase(string path, bool mustExist = false, TimeSpan? checkpointInterval = null)
+    public SqliteGameDatabase(string path, bool mustExist = false)
     {
-        CheckpointInterval = checkpointInterval ?? DefaultCheckpointInterval;
         Path = System.IO.Path.GetFullPath(path);
         if (mustExist && !File.Exists(Path)) throw new FileNotFoundException($"No game database at '{path}'.");
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 5 }.ToString();
         _schema = new Lazy<bool>(CreateSchema);
-        _writes = new Lazy<SqliteGroupCommit>(() => new SqliteGroupCommit(() => OpenAsync(groupCommit: true), CheckpointInterval));
+        _writes = new Lazy<SqliteGroupCommit>(() => new SqliteGroupCommit(() => OpenAsync()));
     }
 
     public string Path { get; }
 
     public override string Describe => Path;
 
-    public TimeSpan CheckpointInterval { get; }
-
-    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(groupCommit: false, cancellationToken);
-
-    /// <summary>
-    /// Opens a connection; the group commit's leaves the log's checkpoints to <see cref="SqliteCheckpointer"/> (set on
-    /// every open: pooled connections are shared).
-    /// </summary>
-    private async Task<DbConnection> OpenAsync(bool groupCommit, CancellationToken cancellationToken = default)
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         _ = _schema.Value;
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = Command(connection,
-            $"PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint={(groupCommit ? 0 : 1000)};");
+        await using var pragma = Command(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
@@ -64,9 +51,6 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
 
     /// <summary>Commits made and writes they carried since this database was opened.</summary>
     public (long Commits, long Writes) GroupCommits => _writes.IsValueCreated ? _writes.Value.Counts : (0, 0);
-
-    /// <summary>Background checkpoints of the log since the first write (tests).</summary>
-    public long Checkpoints => _writes.IsValueCreated ? _writes.Value.Checkpoints : 0;
 
     public async ValueTask DisposeAsync()
     {

@@ -21,18 +21,11 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
     private readonly Channel<PendingWrite> _line = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    private readonly SqliteCheckpointer _checkpointer;
-
-    /// <param name="open">Opens a connection whose commits do not checkpoint the log themselves.</param>
-    /// <param name="checkpointInterval">How often the log is checkpointed beside the writer.</param>
-    public SqliteGroupCommit(Func<Task<DbConnection>> open, TimeSpan checkpointInterval)
+    public SqliteGroupCommit(Func<Task<DbConnection>> open)
     {
         _open = open;
         _writer = Task.Run(WriteLoopAsync);
-        _checkpointer = new SqliteCheckpointer(open, checkpointInterval);
     }
-
-    public long Checkpoints => _checkpointer.Checkpoints;
 
     /// <summary>Commits made and writes they carried, since start (for tests and figures).</summary>
     public (long Commits, long Writes) Counts => (Interlocked.Read(ref _commits), Interlocked.Read(ref _writes));
@@ -101,7 +94,6 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
     {
         _line.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        await _checkpointer.DisposeAsync().ConfigureAwait(false);
     }
 
     private abstract class PendingWrite

@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 namespace TextGameGen.Storage;
 
 /// <summary>
-/// The storage meter (<c>TextGameGen.Storage</c>): how long a durable write waits for and takes its commit, how many
-/// writes share one commit (SQLite's group commit) and how long the background checkpoints of its log take. Every acknowledged turn waits for one such write, so its
+/// The storage meter (<c>TextGameGen.Storage</c>): how long a durable write waits for and takes its commit, and how many
+/// writes share one commit (SQLite's group commit). Every acknowledged turn waits for one such write, so its
 /// time is part of the acknowledgement's.
 /// </summary>
 public static class StorageMetrics
@@ -16,11 +16,6 @@ public static class StorageMetrics
     public static readonly Histogram<double> WriteDuration = s_meter.CreateHistogram("tgg.storage.write.duration", "ms",
         "A durable write from joining the group commit's line to its commit on disk",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 100, 250, 1000] });
-
-    /// <summary>A background checkpoint of the write-ahead log (milliseconds; <see cref="SqliteCheckpointer"/>).</summary>
-    public static readonly Histogram<double> CheckpointDuration = s_meter.CreateHistogram("tgg.storage.checkpoint.duration", "ms",
-        "A background checkpoint of SQLite's write-ahead log (copying it into the database file)",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 250, 1000, 5000] });
 
     /// <summary>Writes carried by each commit.</summary>
     public static readonly Histogram<int> CommitWrites = s_meter.CreateHistogram("tgg.storage.commit.writes", "{write}",

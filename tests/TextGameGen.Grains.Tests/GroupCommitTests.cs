@@ -75,29 +75,38 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_log_is_checkpointed_beside_the_writer_so_it_stays_bounded_while_writes_go_on()
+    public async Task The_log_stays_bounded_while_writes_go_on_without_a_pause()
     {
-        await using var file = new TempGameDatabase("checkpoint", checkpointInterval: TimeSpan.FromMilliseconds(50));
+        // A background checkpoint beside a writer that never pauses never copies the whole log, so the log never starts
+        // over (tried and measured: 1.9 GB of log in a 30-minute soak); the commits checkpoint it themselves.
+        await using var file = new TempGameDatabase("checkpoint");
         var storage = new SqlGrainStorage(file.Database);
         var text = new string('x', 8000);
         const int rounds = 40, grains = 50; // 2,000 writes of about 8 KB: 16 MB through the log
         var states = Enumerable.Range(0, grains).Select(i => new Held(new Box())).ToArray();
         long largestLog = 0;
-        for (int round = 0; round < rounds; round++)
+        var sampling = Task.Run(async () =>
         {
-            await Task.WhenAll(states.Select((s, i) =>
+            while (Volatile.Read(ref largestLog) >= 0)
             {
-                s.State.Text = $"{round} {text}";
-                return storage.WriteStateAsync("state", Id(i), s);
-            }));
-            largestLog = Math.Max(largestLog, new FileInfo(file.Path + "-wal").Length);
-            await Task.Delay(10);
-        }
+                var wal = new FileInfo(file.Path + "-wal");
+                if (wal.Exists) Interlocked.Exchange(ref largestLog, Math.Max(Volatile.Read(ref largestLog), wal.Length));
+                await Task.Delay(5);
+            }
+        });
+        var writers = Enumerable.Range(0, grains).Select(i => Task.Run(async () =>
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                states[i].State.Text = $"{round} {text}";
+                await storage.WriteStateAsync("state", Id(i), states[i]);
+            }
+        }));
+        await Task.WhenAll(writers);
+        long largest = Interlocked.Exchange(ref largestLog, -1);
+        await sampling;
 
-        // The commits do not checkpoint (that would hold the writes waiting on them); the background does, and the log
-        // starts over after each full checkpoint instead of growing with every write.
-        Assert.True(file.Database.Checkpoints > 0, "no background checkpoint ran");
-        Assert.True(largestLog < 8 << 20, $"the log grew to {largestLog >> 20} MiB for 16 MiB written");
+        Assert.True(largest < 8 << 20, $"the log grew to {largest >> 20} MiB for 16 MiB written");
         var read = new Held(new Box());
         await new SqlGrainStorage(new SqliteGameDatabase(file.Path)).ReadStateAsync("state", Id(7), read);
         Assert.StartsWith($"{rounds - 1} ", read.State.Text);

@@ -6,10 +6,10 @@ namespace TextGameGen.Grains.Tests;
 /// <summary>A real SQLite game database in a temporary file, deleted with its log files when disposed.</summary>
 internal sealed class TempGameDatabase : IAsyncDisposable
 {
-    public TempGameDatabase(string name, TimeSpan? checkpointInterval = null)
+    public TempGameDatabase(string name)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tgg-{name}-{Guid.NewGuid():N}.db");
-        Database = new SqliteGameDatabase(Path, checkpointInterval: checkpointInterval);
+        Database = new SqliteGameDatabase(Path);
     }
 
     public string Path { get; }
