@@ -84,13 +84,14 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var text = new string('x', 8000);
         const int rounds = 40, grains = 50; // 2,000 writes of about 8 KB: 16 MB through the log
         var states = Enumerable.Range(0, grains).Select(i => new Held(new Box())).ToArray();
-        long largestLog = 0;
+        long largest = 0;
+        using var writing = new CancellationTokenSource();
         var sampling = Task.Run(async () =>
         {
-            while (Volatile.Read(ref largestLog) >= 0)
+            while (!writing.IsCancellationRequested)
             {
                 var wal = new FileInfo(file.Path + "-wal");
-                if (wal.Exists) Interlocked.Exchange(ref largestLog, Math.Max(Volatile.Read(ref largestLog), wal.Length));
+                if (wal.Exists) largest = Math.Max(largest, wal.Length);
                 await Task.Delay(5);
             }
         });
@@ -103,7 +104,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             }
         }));
         await Task.WhenAll(writers);
-        long largest = Interlocked.Exchange(ref largestLog, -1);
+        await writing.CancelAsync();
         await sampling;
 
         Assert.True(largest < 8 << 20, $"the log grew to {largest >> 20} MiB for 16 MiB written");

@@ -135,9 +135,12 @@ public sealed partial class PlayerGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Tells the room the front ends the player is connected to (read when the call's turn comes, in order with the player's actions).</summary>
     private static readonly TimeSpan RoomAnswerWait = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Tells the room the front ends the player is connected to (read when the call's turn comes, in order with the
+    /// player's actions); completes when the room has been told.
+    /// </summary>
     private Task TellRoomFrontEnds()
     {
         if (S.Removed || CurrentRoom is not { } room) return Task.CompletedTask;
