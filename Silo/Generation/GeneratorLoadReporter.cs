@@ -4,14 +4,20 @@ using Orleans.Runtime;
 
 namespace TextGameGen.Silo.Generation;
 
-/// <summary>Tells the generator directory, every second, which generators this silo serves and how many batch rows each has free.</summary>
-public sealed partial class GeneratorLoadReporter(GeneratorCatalog catalog, ILocalSiloDetails silo, IGrainFactory grains, ILogger<GeneratorLoadReporter> logger)
+/// <summary>
+/// Tells the generator directory, every second, which generators this silo serves and how many batch rows each has
+/// free. The first report waits for the host to have started (the silo among it): before that Orleans has no active
+/// silo to place the directory on, and would log each attempt's retries.
+/// </summary>
+public sealed partial class GeneratorLoadReporter(
+    GeneratorCatalog catalog, ILocalSiloDetails silo, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<GeneratorLoadReporter> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await StartedAsync(lifetime.ApplicationStarted, stoppingToken)) return;
         using var timer = new PeriodicTimer(Interval);
         bool failing = false;
         do
@@ -46,6 +52,23 @@ public sealed partial class GeneratorLoadReporter(GeneratorCatalog catalog, ILoc
         _last[key] = (tokens, now);
         var (p50, p99) = live.FirstTokenPercentiles();
         return new GeneratorLoad(g.Name, g.Version, LocalGeneration.FreeRows(g), counts.Waiting, counts.Running, rate, p50, p99, counts.Completed, counts.Busy, counts.Failed + counts.TimedOut);
+    }
+
+    /// <summary>True once the host has started; false when it stops first.</summary>
+    private static async Task<bool> StartedAsync(CancellationToken started, CancellationToken stop)
+    {
+        var whenStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = started.Register(() => whenStarted.TrySetResult());
+        using var onStop = stop.Register(() => whenStarted.TrySetCanceled(stop));
+        try
+        {
+            await whenStarted.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> NextAsync(PeriodicTimer timer, CancellationToken stop)
