@@ -32,6 +32,8 @@ public static class Gpt2OnnxWriter
         int i64 = (int)TensorProto.Types.DataType.Int64;
 
         if (options.SlotCache && options.Style != GraphStyle.Fused) throw new ArgumentException("The slot cache needs the fused graph style.");
+        if (options.RowLastIndex && (options.Style != GraphStyle.Fused || options.SlotCache || options.Logits != LogitsScope.LastPosition))
+            throw new ArgumentException("Row last indices need the fused graph style in Optimum's layout, with last-position logits.");
         string pastLength = options.SlotCache ? "max_sequence_length" : "past_sequence_length";
         string presentLength = options.SlotCache ? "max_sequence_length" : "total_sequence_length";
         g.Input("input_ids", i64, "batch_size", "sequence_length");
@@ -45,6 +47,7 @@ public static class Gpt2OnnxWriter
         else
         {
             g.Input("attention_mask", i64, "batch_size", "total_sequence_length");
+            if (options.RowLastIndex) g.Input("last_index", i64, "batch_size");
         }
         g.Input("position_ids", i64, "batch_size", "sequence_length");
         for (int i = 0; i < c.Layers; i++)
@@ -79,7 +82,7 @@ public static class Gpt2OnnxWriter
             ? (last, output) => g.NodeTo("FusedMatMul", OnnxGraphBuilder.MicrosoftDomain, [last, wte], [output], ("transB", 1))
             : new Action<string, string>((last, output) =>
                 quantized.MatMul(last, wte, weights["wte.weight"].Data, c.Width, c.VocabularySize, kStride: 1, nStride: c.Width, output));
-        if (options.SlotCache) SlotLmHead(g, hidden, head);
+        if (options.SlotCache || options.RowLastIndex) SlotLmHead(g, hidden, head);
         else if (quantized is not null) LastPositionHead(g, hidden, head, options.Logits);
         else LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
 

@@ -38,6 +38,13 @@ public sealed record OnnxExportOptions
     public bool SlotCache { get; init; }
 
     /// <summary>
+    /// Optimum's layout with one more input, <c>last_index</c> (<c>[batch]</c>): each row's logits come from its own
+    /// position, so rows right-padded to the longest are batched (the slot layout does this already). Fused style only;
+    /// the slot decoder prefills several prompts with kept openings at once through such a graph.
+    /// </summary>
+    public bool RowLastIndex { get; init; }
+
+    /// <summary>
     /// How the weights of the matrix multiplies (and the tied embedding) are stored: float, or weight-only quantized
     /// (<see cref="WeightFormat"/>). Quantized formats need the fused style and float32 activations.
     /// </summary>

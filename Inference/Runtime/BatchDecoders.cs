@@ -19,7 +19,7 @@ public static class BatchDecoders
         {
             if (settings.Device != ExecutionDevice.Cpu)
                 warn?.Invoke("The slot KV layout runs on CPU only; this generator uses the Optimum layout on the device.");
-            else if (SlotBatchDecoder.TryOpen(model.ModelPath, model.Config, rows, model.Config.Context + 1, settings) is { } slots)
+            else if (SlotBatchDecoder.TryOpen(model.ModelPath, model.Config, rows, model.Config.Context + 1, settings, keptPrefixes: prefixCacheBytes > 0) is { } slots)
             {
                 if (prefixCacheBytes > 0) slots.Prefixes = new PrefixKvCache(prefixCacheBytes);
                 return new OpenedDecoder(slots, prefixCacheBytes > 0 ? $"cpu, slot KV cache, prompt openings kept ({prefixCacheBytes >> 20} MiB)" : "cpu, slot KV cache", slots);

@@ -29,21 +29,34 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
     /// <summary>
     /// A slot decoder for a model directory's model: its weights are read back from <paramref name="modelPath"/> and
     /// written as the slot-cache graph (quantized as the file is). Null when the file was not written by our writer (then run it as it is).
+    /// With <c>keptPrefixes</c> the model is also loaded in Optimum's layout, so that several prompts with kept openings
+    /// are prefilled in one pass (see <see cref="SlotKvSession.AttachPrefixModel"/>; the weights are loaded twice).
     /// </summary>
-    public static SlotBatchDecoder? TryOpen(string modelPath, Gpt2Config config, int rows, int maxLength, SessionSettings? settings = null)
+    public static SlotBatchDecoder? TryOpen(string modelPath, Gpt2Config config, int rows, int maxLength, SessionSettings? settings = null, bool keptPrefixes = false)
     {
         if (Gpt2OnnxReader.TryRead(modelPath, config) is not var (weights, format)) return null;
         byte[] model = Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format });
-        return new SlotBatchDecoder(SlotKvSession.Open(model, rows + 1, maxLength, settings));
+        var session = SlotKvSession.Open(model, rows + 1, maxLength, settings);
+        if (keptPrefixes) session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true, Weights = format }), settings);
+        return new SlotBatchDecoder(session);
     }
 
     public int VocabularySize => _session.VocabularySize;
+
+    /// <summary>The session under the decoder.</summary>
+    public SlotKvSession Session => _session;
 
     /// <summary>
     /// Kept prompts whose opening later prompts copy rather than compute (see <see cref="PrefixKvCache"/>); null
     /// (the default) prefills every prompt whole.
     /// </summary>
     public PrefixKvCache? Prefixes { get; set; }
+
+    /// <summary>
+    /// Several prompts with kept openings admitted together are prefilled in one pass when the session has a prefix
+    /// model (<see cref="SlotKvSession.BatchesKeptPrefixes"/>); false runs them one by one (for comparisons).
+    /// </summary>
+    public bool BatchKeptPrefixes { get; set; } = true;
 
     /// <summary>Rows that can be held at once.</summary>
     public int RowCapacity => _scratch;
@@ -76,10 +89,10 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
     }
 
     /// <summary>
-    /// Prompts that open as a kept prompt did copy those positions and compute the rest, a forward pass each (ONNX
-    /// Runtime's attention takes a past beside several new positions for one row at a time); the others are
-    /// prefilled together as usual. The rows are then put back in the prompts' order, and the prompts kept for those
-    /// that follow.
+    /// Prompts that open as a kept prompt did copy those positions and compute the rest: all in one pass through the
+    /// session's prefix model when it has one, else a forward pass each (the slot graph's attention takes a past
+    /// beside several new positions for one row at a time); the others are prefilled together as usual. The rows are
+    /// then put back in the prompts' order, and the prompts kept for those that follow.
     /// </summary>
     private void PrefillWithPrefixes(PrefixKvCache prefixes, IReadOnlyList<IReadOnlyList<int>> prompts, float[] logits, CancellationToken cancellationToken)
     {
@@ -94,13 +107,17 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         var into = inOrder ? logits : ReorderBuffer(k * v);
         int first = _session.ActiveRows;
         if (misses.Count > 0) _session.AddRows([.. misses.Select(i => prompts[i])], into, 0, cancellationToken);
-        for (int h = 0; h < hits.Count; h++)
+        var prefixed = new List<PrefixedPrompt>(hits.Count);
+        foreach (int i in hits)
         {
-            var match = matches[hits[h]]!;
+            var match = matches[i]!;
             prefixes.Touch(match.Entry);
-            var prefixed = new PrefixedPrompt(prompts[hits[h]], match.Entry.Data, match.Entry.Tokens.Length, match.Length);
-            _session.AddRowAfterPrefix(prefixed, into, misses.Count + h, cancellationToken);
+            prefixed.Add(new PrefixedPrompt(prompts[i], match.Entry.Data, match.Entry.Tokens.Length, match.Length));
         }
+        if (prefixed.Count > 1 && BatchKeptPrefixes && _session.BatchesKeptPrefixes)
+            _session.AddRowsAfterPrefixes(prefixed, into, misses.Count, cancellationToken); // one pass for all of them
+        else
+            for (int h = 0; h < prefixed.Count; h++) _session.AddRowAfterPrefix(prefixed[h], into, misses.Count + h, cancellationToken);
         for (int i = 0; i < k; i++) prefixes.Record(prompts[i].Count, matches[i]?.Length ?? 0);
         if (!inOrder)
         {

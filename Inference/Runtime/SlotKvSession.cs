@@ -236,5 +236,9 @@ public sealed partial class SlotKvSession : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _prefixSession?.Dispose();
+    }
 }

@@ -14,6 +14,9 @@ namespace TextGameGen.Pipeline.Benchmarks;
 internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchmarkSettings settings, Action<string> progress, SlotBatchDecoder? slots = null)
 {
     public const string SlotsLabel = "continuous-slots", SlotsPrefixLabel = "continuous-slots-prefix";
+
+    /// <summary>Kept openings prefilled one prompt per pass (as before the prefix model), beside the batched ones.</summary>
+    public const string SlotsPrefixRowwiseLabel = "continuous-slots-prefix-rowwise";
     private readonly Random _random = new(17);
     private int[]? _opening;
 
@@ -22,7 +25,9 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         modes.Select(m => (m.ToString().ToLowerInvariant(), m, false, false))
             .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) ? [(SlotsLabel, BatchingMode.Continuous, true, false)] : [])
             .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0
-                ? [(SlotsPrefixLabel, BatchingMode.Continuous, true, true)] : []);
+                ? [(SlotsPrefixLabel, BatchingMode.Continuous, true, true)] : [])
+            .Concat(slots is { Session.BatchesKeptPrefixes: true } && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0
+                ? [(SlotsPrefixRowwiseLabel, BatchingMode.Continuous, true, true)] : []);
 
     public const string DecoderAloneLabel = "decoder-alone", SlotDecoderAloneLabel = "decoder-alone-slots";
 
@@ -141,7 +146,11 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
     {
         var mode = variant.Mode;
         var prefixes = variant.Prefixes ? new PrefixKvCache(settings.PrefixCacheBytes) : null;
-        if (slots is not null) slots.Prefixes = prefixes;
+        if (slots is not null)
+        {
+            slots.Prefixes = prefixes;
+            slots.BatchKeptPrefixes = variant.Label != SlotsPrefixRowwiseLabel;
+        }
         try
         {
             return await SweepWindow(variant, players, prefixes);

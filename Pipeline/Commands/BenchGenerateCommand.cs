@@ -73,7 +73,8 @@ internal static class BenchGenerateCommand
             // Slots for the largest batch the sweep and head-of-line mix use (and a long prompt being filled in chunks),
             // each as long as their longest request.
             using var slots = parse.GetValue(slotLayout) && session.ActiveDevice == ExecutionDevice.Cpu && !session.IsHalf
-                ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize + 1, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2)
+                ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize + 1, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2,
+                    keptPrefixes: settings.SharedPrefixTokens > 0)
                 : null;
             var results = await LongTask.RunAsync("bench generate", async sink =>
             {
@@ -109,17 +110,19 @@ internal static class BenchGenerateCommand
         ? mode
         : throw new ArgumentException($"Unknown mode '{value}': use serial, static or continuous.");
 
-    private static SlotBatchDecoder OpenSlots(string? modelDir, string shape, int rows, int maxLength)
+    private static SlotBatchDecoder OpenSlots(string? modelDir, string shape, int rows, int maxLength, bool keptPrefixes)
     {
         var settings = ModelOptions.Session("cpu");
         if (modelDir is not null)
         {
             var dir = ModelDirectory.Open(modelDir);
-            return SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, rows, maxLength, settings)
+            return SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, rows, maxLength, settings, keptPrefixes)
                 ?? throw new ArgumentException($"{modelDir} was not written by this project, so it has no slot layout: use --slots false.");
         }
-        var bytes = Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1), new OnnxExportOptions { SlotCache = true });
-        return new SlotBatchDecoder(SlotKvSession.Open(bytes, rows + 1, maxLength, settings));
+        var weights = Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1);
+        var session = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength, settings);
+        if (keptPrefixes) session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true }), settings);
+        return new SlotBatchDecoder(session);
     }
 
     internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache)

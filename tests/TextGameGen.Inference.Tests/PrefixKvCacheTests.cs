@@ -16,13 +16,16 @@ public sealed class PrefixKvCacheTests
 {
     private static List<int> Opening(int[] shared, int rest, int seed) => [.. shared, .. TestModels.RandomTokens(rest, seed)];
 
-    [Fact]
-    public void PromptsSharingAnOpeningWithAKeptOneGetTheLogitsOfAWholePrefillInTheirOwnOrderAndDecodeOnFromThere()
+    [Theory]
+    [InlineData(false)] // each prompt with a kept opening is its own pass
+    [InlineData(true)]  // they share one pass of the prefix model
+    public void PromptsSharingAnOpeningWithAKeptOneGetTheLogitsOfAWholePrefillInTheirOwnOrderAndDecodeOnFromThere(bool batchedPrefixes)
     {
         var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 71);
         int vocab = weights.Config.VocabularySize;
         var reference = new ReferenceGpt2(weights);
-        using var decoder = Open(weights, rows: 6, maxLength: 48);
+        using var decoder = Open(weights, rows: 6, maxLength: 48, batchedPrefixes);
+        Assert.Equal(batchedPrefixes, decoder.Session.BatchesKeptPrefixes);
         decoder.Prefixes = new PrefixKvCache(maxBytes: 1 << 24, minTokens: 4);
         var logits = new float[6 * vocab];
         var memory = TestModels.RandomTokens(12, 1); // what every context opens with (the world's memory)
@@ -102,8 +105,10 @@ public sealed class PrefixKvCacheTests
         Assert.Equal(0, cache.Bytes);
     }
 
-    [Fact]
-    public async Task TheDecodeLoopWritesTheSamePassagesWithTheCacheAsWithoutIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheDecodeLoopWritesTheSamePassagesWithTheCacheAsWithoutIt(bool batchedPrefixes)
     {
         var memory = TestModels.RandomTokens(20, 9);
         var prompts = Enumerable.Range(0, 8).Select(i => Opening(memory, 3 + 4 * (i % 4), 200 + i).ToArray()).ToArray();
@@ -114,7 +119,7 @@ public sealed class PrefixKvCacheTests
 
         async Task<string[]> Run(PrefixKvCache? prefixes)
         {
-            using var decoder = Open(TestModels.TinyWeights, rows: options.MaxBatchSize + 1, maxLength: options.ContextLength + 1);
+            using var decoder = Open(TestModels.TinyWeights, rows: options.MaxBatchSize + 1, maxLength: options.ContextLength + 1, batchedPrefixes && prefixes is not null);
             decoder.Prefixes = prefixes;
             await using var scheduler = new GenerationScheduler(decoder, StoryTokenizer.Shared, options);
             var tasks = new List<Task<string>>();

@@ -10,6 +10,39 @@ public sealed class SlotKvSessionTests
     private const float Tolerance = 1e-4f;
 
     [Fact]
+    public void SeveralRowsAfterKeptPrefixesNeedThePrefixModelAndACopiedPositionEachAndLeaveNoRowWhenRefused()
+    {
+        var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 62);
+        int vocab = weights.Config.VocabularySize;
+        using var session = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), capacity: 4, maxLength: 32);
+        var logits = new float[4 * vocab];
+        var kept = TestModels.RandomTokens(8, 1).ToList();
+        session.AddRow(kept, logits);
+        var prefix = new float[session.PrefixFloats(8)];
+        session.ReadPrefix(0, 8, prefix);
+        List<int> prompt = [.. kept, 5, 6];
+        PrefixedPrompt[] two = [new(prompt, prefix, 8, 8), new(prompt, prefix, 8, 6)];
+
+        Assert.False(session.BatchesKeptPrefixes);
+        Assert.Throws<InvalidOperationException>(() => session.AddRowsAfterPrefixes(two, logits));
+        Assert.Throws<InvalidDataException>(() => session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights))); // no last_index input
+        Assert.Throws<ArgumentException>(() => Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true, SlotCache = true }));
+
+        session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true }));
+        Assert.True(session.BatchesKeptPrefixes);
+        Assert.Throws<ArgumentException>(() => session.AddRowsAfterPrefixes([two[0], new(prompt, prefix, 8, 0)], logits)); // nothing copied
+        Assert.Throws<ArgumentException>(() => session.AddRowsAfterPrefixes([two[0], new(prompt, prefix, 8, 10)], logits)); // nothing computed
+        Assert.Equal(1, session.ActiveRows);
+
+        Assert.Equal(1, session.AddRowsAfterPrefixes(two, logits, 1));
+        Assert.Equal(3, session.ActiveRows);
+        Assert.Equal(10, session.LengthOf(1));
+        Assert.Equal(10, session.LengthOf(2));
+        // Both rows end at the same tokens, whatever each copied: the same logits.
+        Assert.True(TestModels.MaxAbsDiff(logits.AsSpan(vocab, vocab), logits.AsSpan(2 * vocab, vocab)) <= Tolerance);
+    }
+
+    [Fact]
     public void RowsOfDifferentLengthsJoinDecodeAndLeaveWithTheReferenceLogits()
     {
         var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 61);
