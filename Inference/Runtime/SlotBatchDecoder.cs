@@ -34,9 +34,15 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
     /// </summary>
     public static SlotBatchDecoder? TryOpen(string modelPath, Gpt2Config config, int rows, int maxLength, SessionSettings? settings = null, bool keptPrefixes = false)
     {
-        if (Gpt2OnnxReader.TryRead(modelPath, config) is not var (weights, format)) return null;
-        byte[] model = Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format });
-        var session = SlotKvSession.Open(model, rows + 1, maxLength, settings);
+        return Gpt2OnnxReader.TryRead(modelPath, config) is var (weights, format)
+            ? Create(weights, format, rows, maxLength, settings, keptPrefixes)
+            : null;
+    }
+
+    /// <summary>A slot decoder over <paramref name="weights"/> stored as <paramref name="format"/> (see <see cref="TryOpen"/>).</summary>
+    public static SlotBatchDecoder Create(Gpt2Weights weights, WeightFormat format, int rows, int maxLength, SessionSettings? settings = null, bool keptPrefixes = false)
+    {
+        var session = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format }), rows + 1, maxLength, settings);
         if (keptPrefixes) session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true, Weights = format }), settings);
         return new SlotBatchDecoder(session);
     }

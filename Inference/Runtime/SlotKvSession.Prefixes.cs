@@ -7,7 +7,6 @@ namespace TextGameGen.Inference.Runtime;
 public sealed partial class SlotKvSession
 {
     private InferenceSession? _prefixSession;
-    private string[] _prefixOutputNames = [];
 
     /// <summary>True when <see cref="AddRowsAfterPrefixes"/> can prefill several rows with kept openings in one pass.</summary>
     public bool BatchesKeptPrefixes => _prefixSession is not null;
@@ -29,7 +28,6 @@ public sealed partial class SlotKvSession
         }
         _prefixSession?.Dispose();
         _prefixSession = session;
-        _prefixOutputNames = _outputNames;
     }
     /// <summary>Floats that <see cref="ReadPrefix"/> writes for <paramref name="length"/> positions.</summary>
     public int PrefixFloats(int length) => Layers * 2 * Heads * length * HeadDim;
@@ -151,7 +149,7 @@ public sealed partial class SlotKvSession
                     inputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pastValues.AsMemory(0, k * pastRow), [k, Heads, past, HeadDim]));
                     outputs.Add(OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, present.AsMemory(0, k * totalRow), [k, Heads, total, HeadDim]));
                 }
-            CancellableRun.Run(session, names, inputs, _prefixOutputNames, outputs, cancellationToken);
+            CancellableRun.Run(session, names, inputs, _outputNames, outputs, cancellationToken); // the same outputs as the slot graph's
 
             // Each row's slot: its kept positions, then its own new positions from the present (after the padded past).
             int stride = MaxLength * HeadDim;

@@ -119,10 +119,7 @@ internal static class BenchGenerateCommand
             return SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, rows, maxLength, settings, keptPrefixes)
                 ?? throw new ArgumentException($"{modelDir} was not written by this project, so it has no slot layout: use --slots false.");
         }
-        var weights = Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1);
-        var session = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength, settings);
-        if (keptPrefixes) session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true }), settings);
-        return new SlotBatchDecoder(session);
+        return SlotBatchDecoder.Create(Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1), WeightFormat.Float, rows, maxLength, settings, keptPrefixes);
     }
 
     internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache)

@@ -59,10 +59,9 @@ public sealed partial class GeneratorLoadReporter(
     {
         var whenStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStarted = started.Register(() => whenStarted.TrySetResult());
-        using var onStop = stop.Register(() => whenStarted.TrySetCanceled(stop));
         try
         {
-            await whenStarted.Task;
+            await whenStarted.Task.WaitAsync(stop);
             return true;
         }
         catch (OperationCanceledException)

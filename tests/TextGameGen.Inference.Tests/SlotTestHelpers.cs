@@ -14,12 +14,8 @@ internal static class SlotTestHelpers
     public const float Tolerance = 1e-4f;
 
     /// <param name="batchedPrefixes">Also attach the prefix model, so prompts with kept openings are prefilled together.</param>
-    public static SlotBatchDecoder Open(Gpt2Weights weights, int rows, int maxLength, bool batchedPrefixes = false)
-    {
-        var session = SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true }), rows + 1, maxLength);
-        if (batchedPrefixes) session.AttachPrefixModel(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { RowLastIndex = true }));
-        return new SlotBatchDecoder(session);
-    }
+    public static SlotBatchDecoder Open(Gpt2Weights weights, int rows, int maxLength, bool batchedPrefixes = false) =>
+        SlotBatchDecoder.Create(weights, WeightFormat.Float, rows, maxLength, keptPrefixes: batchedPrefixes);
 
     public static async Task<string> Text(GenerationScheduler scheduler, int[] prompt, SamplerSettings settings)
     {
