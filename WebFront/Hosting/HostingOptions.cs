@@ -41,12 +41,30 @@ public sealed class HostingOptions
     public int ClientQueueLimit { get; set; } = 512;
 
     /// <summary>
-    /// How long a room's lines are gathered on this front end before they go out together, one message shared by the
-    /// room's players here (milliseconds; 0 sends each batch the room sends at once). A line after a quiet spell goes
-    /// out at once; in a busy room each player gets at most one room message per window instead of one per action.
+    /// The shortest time a room's lines are gathered on this front end before they go out together, one message shared
+    /// by the room's players here (milliseconds; 0 with <see cref="RoomLineMsPerPlayer"/> 0 sends each batch the room
+    /// sends at once). A line after a quiet spell goes out at once; in a busy room each player gets at most one room
+    /// message per window instead of one per action.
     /// </summary>
     [Range(0, 2_000)]
     public int RoomLineWindowMs { get; set; } = 100;
+
+    /// <summary>
+    /// How much longer the window is for each player of the room on this front end (milliseconds), so a crowded room
+    /// sends at most 1,000 / this many messages a second from this front end whatever its size (2: 500 a second; a room
+    /// of 250 gathers for 500 ms, a room of 20 for <see cref="RoomLineWindowMs"/>). Each of a room's sends is one burst
+    /// of work per player present, and those bursts are what the acknowledgements of everyone else wait behind.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double RoomLineMsPerPlayer { get; set; } = 2;
+
+    /// <summary>The longest the window grows to, however crowded the room (milliseconds).</summary>
+    [Range(0, 10_000)]
+    public int RoomLineWindowMaxMs { get; set; } = 1_000;
+
+    /// <summary>How long a room with <paramref name="players"/> players on this front end gathers its lines (milliseconds).</summary>
+    public double RoomLineWindowFor(int players) =>
+        Math.Min(Math.Max(RoomLineWindowMs, players * RoomLineMsPerPlayer), Math.Max(RoomLineWindowMaxMs, RoomLineWindowMs));
 
     public bool IsEmbedded => Mode == HostingMode.Embedded;
 }

@@ -7,7 +7,8 @@ namespace TextGameGen.WebFront.Hubs;
 
 /// <summary>
 /// This front end's players in each room, kept from the rooms' notes (see <c>RoomAudience</c> on the silo). A room's
-/// actions reach the front end once and are gathered here for up to <see cref="HostingOptions.RoomLineWindowMs"/>, then
+/// actions reach the front end once and are gathered here for a window that grows with the room's players here
+/// (<see cref="HostingOptions.RoomLineWindowFor"/>: 100 ms for a small room, 500 ms for 250 players), then
 /// go out as one <see cref="PlayerEventKind.Room"/> event serialized once and shared by every player of the room on this
 /// front end (a player who acted in the batch gets a copy without their own lines). A line after a quiet spell goes out
 /// at once. Who came and went is applied in the notes' order: lines gathered before an arrival or a departure go out
@@ -18,7 +19,7 @@ public sealed class RoomMembers(ClientOutboxes outboxes, IOptions<HostingOptions
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    private long WindowTicks => options.Value.RoomLineWindowMs * Stopwatch.Frequency / 1000;
+    private long WindowTicks(Room room) => (long)(options.Value.RoomLineWindowFor(room.Members.Count) * Stopwatch.Frequency / 1000);
 
     public void Apply(string roomKey, IReadOnlyList<RoomNote> notes)
     {
@@ -40,7 +41,7 @@ public sealed class RoomMembers(ClientOutboxes outboxes, IOptions<HostingOptions
             }
             if (room.Pending.Count > 0 && !room.FlushScheduled)
             {
-                long wait = room.LastFlush + WindowTicks - Stopwatch.GetTimestamp();
+                long wait = room.LastFlush + WindowTicks(room) - Stopwatch.GetTimestamp();
                 if (wait <= 0) Flush(room);
                 else
                 {

@@ -94,7 +94,7 @@ public sealed class SmallOutboxGameServer : GameServerFixture
     protected override string ModelPath => TestModels.TinyRandom;
     // Room lines go out as the room sends them (no gathering window), so a loud room fills a stuck browser's outbox by
     // message count within the test's few seconds.
-    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}", "--TextGameGen:Hosting:RoomLineWindowMs=0"];
+    protected override IEnumerable<string> ExtraArguments => [$"--TextGameGen:Hosting:ClientQueueLimit={Limit}", "--TextGameGen:Hosting:RoomLineWindowMs=0", "--TextGameGen:Hosting:RoomLineMsPerPlayer=0"];
 }
 
 /// <summary>The tiny model with a single batch row: passages queue up behind each other (fair queueing, places in line).</summary>
