@@ -4,10 +4,12 @@ using Microsoft.Data.Sqlite;
 namespace TextGameGen.Storage;
 
 /// <summary>
-/// The game's database in a SQLite file (the embedded default). Write-ahead logging with synchronous=FULL: the log is
-/// flushed to disk before a commit returns, so an acknowledged turn survives a power cut, not only a crash of the
-/// process (NORMAL would risk the last commits on power loss); the process's writes share commits (group commit), and
-/// each connection waits up to five seconds for a lock (another process writing the file).
+/// The game's database in a SQLite file (the embedded default). Write-ahead logging, by default with synchronous=FULL:
+/// the log is flushed to disk before a commit returns, so an acknowledged turn survives a power cut, not only a crash
+/// of the process. With <see cref="SqliteSynchronous.Normal"/> a commit returns once the operating system has the log
+/// (a crash of the process loses nothing; a power cut can lose the last moments) and the log is flushed and copied back
+/// into the file beside the writes (<see cref="SqliteCheckpointer"/>). The process's writes share commits (group
+/// commit), and each connection waits up to five seconds for a lock (another process writing the file).
 /// </summary>
 public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
 {
@@ -15,19 +17,34 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
     private readonly string _connectionString;
     private readonly Lazy<bool> _schema;
     private readonly Lazy<SqliteGroupCommit> _writes;
+    private readonly Lazy<SqliteCheckpointer> _checkpointer;
+    private readonly string _pragmas;
 
     /// <summary>Opens (or, unless <paramref name="mustExist"/>, creates) the database file.</summary>
-    public SqliteGameDatabase(string path, bool mustExist = false)
+    /// <param name="path">The database file.</param>
+    /// <param name="mustExist">Refuse to create it.</param>
+    /// <param name="synchronous">When a commit returns: flushed to disk (<see cref="SqliteSynchronous.Full"/>) or handed to the operating system.</param>
+    /// <param name="maxLogBytes">With <see cref="SqliteSynchronous.Normal"/>, the write-ahead log's bound: past it, the writer copies the log back itself.</param>
+    public SqliteGameDatabase(string path, bool mustExist = false, SqliteSynchronous synchronous = SqliteSynchronous.Full, long maxLogBytes = SqliteCheckpointer.DefaultMaxLogBytes)
     {
         Path = System.IO.Path.GetFullPath(path);
         if (mustExist && !File.Exists(Path)) throw new FileNotFoundException($"No game database at '{path}'.");
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 5 }.ToString();
         _schema = new Lazy<bool>(CreateSchema);
-        _writes = new Lazy<SqliteGroupCommit>(() => new SqliteGroupCommit(() => OpenAsync()));
+        Synchronous = synchronous;
+        _pragmas = synchronous == SqliteSynchronous.Full
+            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
+            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;";
+        _checkpointer = new Lazy<SqliteCheckpointer>(() => new SqliteCheckpointer(() => OpenAsync(), Path, maxLogBytes));
+        _writes = new Lazy<SqliteGroupCommit>(() => synchronous == SqliteSynchronous.Full
+            ? new SqliteGroupCommit(() => OpenAsync())
+            : new SqliteGroupCommit(() => OpenAsync(), () => _checkpointer.Value.LogTooLong));
     }
 
     public string Path { get; }
+
+    public SqliteSynchronous Synchronous { get; }
 
     public override string Describe => Path;
 
@@ -36,7 +53,7 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
         _ = _schema.Value;
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var pragma = Command(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+        await using var pragma = Command(connection, _pragmas);
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
@@ -49,12 +66,22 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
     /// </summary>
     public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool durable = true) => _writes.Value.WriteAsync(work);
 
+    /// <summary>Passive checkpoints run beside the writes and log frames they copied (see <see cref="SqliteCheckpointer"/>).</summary>
+    public (long Checkpoints, long FramesCopied) Checkpoints => _checkpointer.IsValueCreated ? _checkpointer.Value.Counts : (0, 0);
+
+    /// <summary>Whether the last checkpoint found the whole log copied into the database file.</summary>
+    public bool LogCopied => _checkpointer.IsValueCreated && _checkpointer.Value.LogCopied;
+
+    /// <summary>Times the writer restarted an overgrown write-ahead log in line (the passive checkpoints did not keep up).</summary>
+    public long LogRestarts => _writes.IsValueCreated ? _writes.Value.LogRestarts : 0;
+
     /// <summary>Commits made and writes they carried since this database was opened.</summary>
     public (long Commits, long Writes) GroupCommits => _writes.IsValueCreated ? _writes.Value.Counts : (0, 0);
 
     public async ValueTask DisposeAsync()
     {
         if (_writes.IsValueCreated) await _writes.Value.DisposeAsync().ConfigureAwait(false);
+        if (_checkpointer.IsValueCreated) _checkpointer.Value.Dispose();
     }
 
     public override bool IsDuplicateKey(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };

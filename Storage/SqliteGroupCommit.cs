@@ -18,12 +18,16 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
     public const int MaxBatch = 256;
 
     private readonly Func<Task<DbConnection>> _open;
+    private readonly Func<bool> _logTooLong;
     private readonly Channel<PendingWrite> _line = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public SqliteGroupCommit(Func<Task<DbConnection>> open)
+    /// <param name="open">Opens a connection to the file.</param>
+    /// <param name="logTooLong">Whether the write-ahead log has outgrown its bound: then the writer restarts it after a commit (see <see cref="SqliteCheckpointer"/>).</param>
+    public SqliteGroupCommit(Func<Task<DbConnection>> open, Func<bool>? logTooLong = null)
     {
         _open = open;
+        _logTooLong = logTooLong ?? (() => false);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -32,6 +36,10 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
 
     private long _commits;
     private long _writes;
+    private long _logRestarts;
+
+    /// <summary>Times the writer restarted an overgrown write-ahead log itself.</summary>
+    public long LogRestarts => Interlocked.Read(ref _logRestarts);
 
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work)
     {
@@ -74,6 +82,11 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
                 await transaction.ReleaseAsync("write").ConfigureAwait(false);
             }
             await transaction.CommitAsync().ConfigureAwait(false);
+            if (_logTooLong())
+            {
+                await SqliteCheckpointer.RestartLogAsync(connection).ConfigureAwait(false);
+                Interlocked.Increment(ref _logRestarts);
+            }
         }
         catch (Exception ex)
         {

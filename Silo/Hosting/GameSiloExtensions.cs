@@ -33,7 +33,11 @@ public static class GameSiloExtensions
         switch (cluster.Storage)
         {
             case StateStore.Sqlite:
-                silo.Services.AddSingleton<GameDatabase>(sp => new SqliteGameDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Database));
+                silo.Services.AddSingleton<GameDatabase>(sp =>
+                {
+                    var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+                    return new SqliteGameDatabase(storage.Database, synchronous: storage.Synchronous);
+                });
                 AddSqlStores(silo.Services);
                 break;
             case StateStore.Postgres:

@@ -10,4 +10,12 @@ public sealed class StorageOptions
     /// <summary>The SQLite file (relative paths are under the working directory).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "TextGameGen:Storage:Database names the SQLite file of the game's state.")]
     public string Database { get; set; } = "data/textgamegen.db";
+
+    /// <summary>
+    /// When a commit to the SQLite file returns: <c>Full</c> (default) flushes the log to disk first, so an acknowledged
+    /// turn survives a power cut; <c>Normal</c> returns once the operating system has it (a crash of the server loses
+    /// nothing, a power cut can lose the last moments: the log is flushed beside the writes every 50 ms), which takes
+    /// the disk's flushes off the acknowledgement's path.
+    /// </summary>
+    public TextGameGen.Storage.SqliteSynchronous Synchronous { get; set; } = TextGameGen.Storage.SqliteSynchronous.Full;
 }

@@ -5,7 +5,8 @@ namespace TextGameGen.Grains.Tests;
 
 /// <summary>
 /// The SQLite file's group commit: many grains' writes waiting together share one transaction and one flush, each
-/// write is stored when its task completes, and a write that fails (a stale ETag) fails alone.
+/// write is stored when its task completes, and a write that fails (a stale ETag) fails alone. With synchronous=NORMAL
+/// the log is copied back into the file beside the writes and stays bounded.
 /// </summary>
 public sealed class GroupCommitTests : IAsyncLifetime
 {
@@ -74,12 +75,15 @@ public sealed class GroupCommitTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task The_log_stays_bounded_while_writes_go_on_without_a_pause()
+    [Theory]
+    [InlineData(SqliteSynchronous.Full)]
+    [InlineData(SqliteSynchronous.Normal)]
+    public async Task The_log_stays_bounded_while_writes_go_on_without_a_pause(SqliteSynchronous synchronous)
     {
-        // A background checkpoint beside a writer that never pauses never copies the whole log, so the log never starts
-        // over (tried and measured: 1.9 GB of log in a 30-minute soak); the commits checkpoint it themselves.
-        await using var file = new TempGameDatabase("checkpoint");
+        // Full: SQLite's own checkpoints inside the commits. Normal: checkpoints beside the writes, which a writer that
+        // never pauses may leave no moment when every frame is copied (an earlier build's once-a-second checkpoint let the
+        // log grow to 1.9 GB in a 30-minute soak), so past its bound the writer restarts the log itself.
+        await using var file = new TempGameDatabase("checkpoint", synchronous, maxLogBytes: 4 << 20);
         var storage = new SqlGrainStorage(file.Database);
         var text = new string('x', 8000);
         const int rounds = 40, grains = 50; // 2,000 writes of about 8 KB: 16 MB through the log
@@ -111,5 +115,63 @@ public sealed class GroupCommitTests : IAsyncLifetime
         var read = new Held(new Box());
         await new SqlGrainStorage(new SqliteGameDatabase(file.Path)).ReadStateAsync("state", Id(7), read);
         Assert.StartsWith($"{rounds - 1} ", read.State.Text);
+    }
+
+    [Fact]
+    public async Task The_log_is_copied_back_beside_the_writes_and_the_file_keeps_every_write()
+    {
+        await using var file = new TempGameDatabase("beside", SqliteSynchronous.Normal);
+        var storage = new SqlGrainStorage(file.Database);
+        var states = Enumerable.Range(0, 20).Select(i => new Held(new Box())).ToArray();
+        for (int round = 0; round < 30; round++)
+        {
+            for (int i = 0; i < states.Length; i++) states[i].State.Text = $"{round} of p{i} " + new string('y', 3000);
+            await Task.WhenAll(states.Select((s, i) => storage.WriteStateAsync("state", Id(i), s)));
+            await Task.Delay(10); // players think between turns
+        }
+        // Two checkpoints after the last write (the first may have begun before it), the last finding every frame copied.
+        long after = file.Database.Checkpoints.Checkpoints + 2;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(file.Database.Checkpoints.Checkpoints >= after && file.Database.LogCopied) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.True(file.Database.Checkpoints.FramesCopied > 0, "no checkpoint copied the log back");
+        Assert.Equal(0, file.Database.LogRestarts); // well under the bound: the writer never had to copy it itself
+        // Read straight from the database file, the log set aside: the checkpoints copied the writes into it.
+        File.Copy(file.Path, file.Path + ".copy");
+        try
+        {
+            await using var copy = new SqliteGameDatabase(file.Path + ".copy");
+            for (int i = 0; i < states.Length; i++)
+            {
+                var read = new Held(new Box());
+                await new SqlGrainStorage(copy).ReadStateAsync("state", Id(i), read);
+                Assert.StartsWith($"29 of p{i} ", read.State.Text);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { "", "-wal", "-shm" }) File.Delete(file.Path + ".copy" + f);
+        }
+    }
+
+    [Fact]
+    public async Task A_log_past_its_bound_is_restarted_by_the_writer_and_nothing_is_lost()
+    {
+        await using var file = new TempGameDatabase("bound", SqliteSynchronous.Normal, maxLogBytes: 1); // every commit finds the log past its bound
+        var storage = new SqlGrainStorage(file.Database);
+        var states = Enumerable.Range(0, 50).Select(i => new Held(new Box { Text = $"p{i} " + new string('z', 2000) })).ToArray();
+        await Task.WhenAll(states.Select((s, i) => storage.WriteStateAsync("state", Id(i), s)));
+        foreach (var s in states) s.State.Text = "again " + s.State.Text;
+        await Task.WhenAll(states.Select((s, i) => storage.WriteStateAsync("state", Id(i), s)));
+
+        Assert.True(file.Database.LogRestarts > 0);
+        Assert.True(new FileInfo(file.Path + "-wal").Length < 1 << 20, "the log was not restarted");
+        for (int i = 0; i < states.Length; i++)
+        {
+            var read = new Held(new Box());
+            await new SqlGrainStorage(new SqliteGameDatabase(file.Path)).ReadStateAsync("state", Id(i), read);
+            Assert.StartsWith($"again p{i} ", read.State.Text);
+        }
     }
 }

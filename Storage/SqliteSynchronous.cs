@@ -1,0 +1,14 @@
+namespace TextGameGen.Storage;
+
+/// <summary>When a commit to the SQLite file returns, and so what an acknowledged turn survives.</summary>
+public enum SqliteSynchronous
+{
+    /// <summary>Once the write-ahead log is flushed to disk: an acknowledged turn survives a power cut (the default).</summary>
+    Full,
+
+    /// <summary>
+    /// Once the operating system has the log: an acknowledged turn survives a crash of the process; a power cut can lose
+    /// what was committed since the last background checkpoint flushed the log (every 50 ms when there are writes).
+    /// </summary>
+    Normal,
+}
