@@ -32,19 +32,15 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 5 }.ToString();
         _schema = new Lazy<bool>(CreateSchema);
-        Synchronous = synchronous;
         _pragmas = synchronous == SqliteSynchronous.Full
             ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
             : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=0;";
         _checkpointer = new Lazy<SqliteCheckpointer>(() => new SqliteCheckpointer(() => OpenAsync(), Path, maxLogBytes));
-        _writes = new Lazy<SqliteGroupCommit>(() => synchronous == SqliteSynchronous.Full
-            ? new SqliteGroupCommit(() => OpenAsync())
-            : new SqliteGroupCommit(() => OpenAsync(), () => _checkpointer.Value.LogTooLong));
+        _writes = new Lazy<SqliteGroupCommit>(() => new SqliteGroupCommit(() => OpenAsync(),
+            synchronous == SqliteSynchronous.Normal ? () => _checkpointer.Value.LogTooLong : null));
     }
 
     public string Path { get; }
-
-    public SqliteSynchronous Synchronous { get; }
 
     public override string Describe => Path;
 
