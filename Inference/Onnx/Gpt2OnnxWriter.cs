@@ -83,7 +83,7 @@ public static class Gpt2OnnxWriter
             : new Action<string, string>((last, output) =>
                 quantized.MatMul(last, wte, weights["wte.weight"].Data, c.Width, c.VocabularySize, kStride: 1, nStride: c.Width, output));
         if (options.SlotCache || options.RowLastIndex) SlotLmHead(g, hidden, head);
-        else if (quantized is not null) LastPositionHead(g, hidden, head, options.Logits);
+        else if (quantized is not null) LastPositionHead(g, hidden, head, options.Logits); // float32 logits also in a half graph
         else LmHead(g, weights, hidden, wte, options.Logits, writeDirectly: options.Style == GraphStyle.Fused && !options.Float16);
 
         var model = new ModelProto
@@ -103,7 +103,9 @@ public static class Gpt2OnnxWriter
     private static QuantizedWeights? QuantizedGraph(OnnxGraphBuilder g, OnnxExportOptions options, Model.Gpt2Config c)
     {
         if (options.Weights == WeightFormat.Float) return null;
-        if (options.Style != GraphStyle.Fused || options.Float16) throw new ArgumentException("Quantized weights need the fused graph style with float32 activations.");
+        if (options.Style != GraphStyle.Fused) throw new ArgumentException("Quantized weights need the fused graph style.");
+        if (options.Float16 && options.Weights == WeightFormat.Int8)
+            throw new ArgumentException("int8 (DynamicQuantizeMatMul) needs float32 activations: with float16 use int8-blocks or int4-blocks (MatMulNBits).");
         if (options.Weights != WeightFormat.Int8) BlockQuantization.Check(options.Weights.Bits(), c.Width);
         return new QuantizedWeights(g, options.Weights);
     }
@@ -162,14 +164,18 @@ public static class Gpt2OnnxWriter
     /// <summary>The last position's logits (or every position's) through <paramref name="head"/> (a quantized graph).</summary>
     private static void LastPositionHead(OnnxGraphBuilder g, string hidden, Action<string, string> head, LogitsScope scope)
     {
+        string logits = g.Half ? g.Unique("logits_half") : "logits";
         if (scope == LogitsScope.AllPositions)
         {
-            head(hidden, "logits");
-            return;
+            head(hidden, logits);
         }
-        string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
-        string last = g.Node("Gather", [hidden, g.Node("Sub", [g.Node("Unsqueeze", [seq, g.Int64Constant(0)]), g.Int64Constant(1)])], ("axis", 1));
-        head(last, "logits");
+        else
+        {
+            string seq = g.Node("Gather", [g.Node("Shape", [hidden]), g.Int64Scalar(1)], ("axis", 0));
+            string last = g.Node("Gather", [hidden, g.Node("Sub", [g.Node("Unsqueeze", [seq, g.Int64Constant(0)]), g.Int64Constant(1)])], ("axis", 1));
+            head(last, logits);
+        }
+        if (g.Half) g.NodeTo("Cast", [logits], "logits", ("to", (int)TensorProto.Types.DataType.Float));
     }
 
     /// <summary>Each row's logits at its own <c>last_index</c>, <c>[batch, 1, vocabulary]</c>, straight into the caller's buffer.</summary>

@@ -9,7 +9,8 @@ namespace TextGameGen.Inference.Onnx;
 /// <c>MatMulNBits</c> with <c>accuracy_level</c> 4 (the block formats: codes <c>[N, K / 32, blob]</c>, a scale per
 /// block; activations quantized to int8 inside the operator, its fastest CPU path); codes are <c>{name}.{suffix}</c>
 /// and scales <c>{name}.scales</c>. The tied token embedding is stored once, quantized as the LM head's B: the lookup
-/// gathers the codes and scales of the tokens asked for and dequantizes only those rows.
+/// gathers the codes and scales of the tokens asked for and dequantizes only those rows. In a half graph (the block
+/// formats only: a GPU's <c>MatMulNBits</c> takes float16 activations) the scales are float16 like the activations.
 /// </summary>
 internal sealed class QuantizedWeights(OnnxGraphBuilder g, WeightFormat format)
 {
@@ -47,7 +48,7 @@ internal sealed class QuantizedWeights(OnnxGraphBuilder g, WeightFormat format)
     public string Embedding(string ids, string name, ReadOnlySpan<float> table, int vocabulary, int width)
     {
         Add(name, table, width, vocabulary, kStride: 1, nStride: width);
-        int f32 = (int)TensorProto.Types.DataType.Float;
+        int f32 = g.FloatType;
         string shape = g.Node("Concat", [g.Node("Shape", [ids]), g.Int64Constant(width)], ("axis", 0L));
         string tokenScales = g.Node("Unsqueeze", [g.Node("Gather", [ScalesName(name), ids]), g.Int64Constant(-1)]);
         if (format == WeightFormat.Int8)
@@ -89,6 +90,6 @@ internal sealed class QuantizedWeights(OnnxGraphBuilder g, WeightFormat format)
         var (blockCodes, blockScales) = BlockQuantization.Quantize(data, k, n, kStride, nStride, Bits);
         int blocks = k / BlockQuantization.BlockSize;
         g.RawInitializer(CodesName(name, format), TensorProto.Types.DataType.Uint8, blockCodes, n, blocks, BlockQuantization.BlobSize(Bits));
-        g.RawInitializer(ScalesName(name), TensorProto.Types.DataType.Float, MemoryMarshal.AsBytes(blockScales.AsSpan()).ToArray(), n, blocks);
+        g.Weight(ScalesName(name), blockScales, n, blocks); // float16 in a half graph, as MatMulNBits wants them there
     }
 }

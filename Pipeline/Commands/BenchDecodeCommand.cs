@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
 using TextGameGen.Inference.Model;
 using TextGameGen.Inference.Onnx;
 using TextGameGen.Inference.Runtime;
@@ -51,27 +52,57 @@ internal static class BenchDecodeCommand
                 activeDevice = session.ActiveDevice.ToString().ToLowerInvariant();
                 variants.Add(($"{s.ToString().ToLowerInvariant()}{(half ? "-fp16" : "")}", session));
             }
+            // Bytes each weight of a matrix multiply takes, by variant: what a batch-1 step must read.
+            var bytesPerWeight = variants.ToDictionary(v => v.Item1, _ => BytesPerWeight(WeightFormat.Float, half));
             var slotSessions = new List<(string Name, SlotKvSession Session)>();
-            if (parse.GetValue(slots) && activeDevice == "cpu" && !half)
+            bool onSlots = parse.GetValue(slots) && activeDevice == "cpu" && !half;
+            if (!onSlots)
+            {
+                // No slot graph here (a GPU, or float16): the quantized formats run in the fused graph of Optimum's layout.
+                foreach (var format in QuantizedFormats(parse.GetValue(bits)))
+                {
+                    string name = $"fused{(half ? "-fp16" : "")}-{format.Name()}";
+                    try
+                    {
+                        variants.Add((name, Gpt2Session.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { Weights = format, Float16 = half }), settings, m => Console.Error.WriteLine(m))));
+                        bytesPerWeight[name] = BytesPerWeight(format, half);
+                    }
+                    catch (Exception e) when (e is ArgumentException or OnnxRuntimeException)
+                    {
+                        Console.Error.WriteLine($"{name} left out: {e.Message}");
+                    }
+                }
+            }
+            if (onSlots)
             {
                 int capacity = batchSizes.Max(), maxLength = parse.GetValue(past) + parse.GetValue(steps) + 1;
                 foreach (var format in new[] { WeightFormat.Float }.Concat(QuantizedFormats(parse.GetValue(bits))))
-                    slotSessions.Add(($"fused-slots{(format == WeightFormat.Float ? "" : "-" + format.Name())}",
-                        SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format }), capacity, maxLength, settings)));
+                {
+                    string name = $"fused-slots{(format == WeightFormat.Float ? "" : "-" + format.Name())}";
+                    slotSessions.Add((name, SlotKvSession.Open(Gpt2OnnxWriter.ToBytes(weights, new OnnxExportOptions { SlotCache = true, Weights = format }), capacity, maxLength, settings)));
+                    bytesPerWeight[name] = BytesPerWeight(format, half);
+                }
             }
             weights = null;
             GC.Collect();
 
             var machine = MachineInfo.Current(activeDevice);
             Console.Error.WriteLine("opening the matrix-multiply peak measurement...");
-            using var peak = MatMulPeak.Open(settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, half);
+            var measuredDevice = settings.Device == ExecutionDevice.Cuda && activeDevice == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu;
+            using var peak = MatMulPeak.Open(measuredDevice, half);
+            Console.Error.WriteLine("opening the weight read (one reduction over a tensor the size of the weights)...");
+            using var read = new WeightRead((long)(config.MatMulParameterCount * BytesPerWeight(WeightFormat.Float, half)), half, measuredDevice);
             var bench = new DecodeBenchmark(parse.GetValue(past), parse.GetValue(steps), parse.GetValue(reps), config.MatMulParameterCount);
             var timed = variants.Select(v => (v.Item1, (Func<int, int, double>)((b, seed) => bench.TimeSession(v.Item2, b, seed)))).ToList();
             foreach (var (name, slotSession) in slotSessions) timed.Add((name, (b, seed) => bench.TimeSlotSteps(slotSession, b, seed)));
             var results = LongTask.Run("bench decode", sink =>
             {
                 var counter = new StepCounter(sink, parse.GetValue(reps) * (timed.Count * batchSizes.Length + 1));
-                return bench.Run(timed, batchSizes, counter.Advance, () => peak.Measure());
+                return bench.Run(timed, batchSizes, counter.Advance, () =>
+                {
+                    read.Measure();
+                    return peak.Measure();
+                });
             });
             foreach (var (_, session) in variants) session.Dispose();
             foreach (var (_, slotSession) in slotSessions) slotSession.Dispose();
@@ -98,6 +129,17 @@ internal static class BenchDecodeCommand
                 Console.WriteLine($"{group.Key}: batch {last.Batch} / batch {first.Batch} tokens/s = {last.TokensPerSecond / first.TokensPerSecond:F1}x; " +
                     $"batch {last.Batch} at {100 * last.PeakFraction:F0}% of peak ({100 * last.FlopsPerSecond / highest:F0}% of the highest reading)");
             }
+            // A batch-1 step against the time to read that variant's weights once, at the speed measured above.
+            double secondsPerByte = Stats.Median(read.Readings) / read.Bytes;
+            Console.WriteLine($"reading the weights once ({read.Bytes / 1e6:F0} MB in {measuredDevice.ToString().ToLowerInvariant()} memory, the faster of a row-wise ReduceMax and a matrix-vector product): " +
+                $"median {Stats.Median(read.Readings) * 1000:F3} ms = {1 / secondsPerByte / 1e9:F0} GB/s (ReduceMax / MatMul ms: {string.Join(", ", read.Forms.Select(f => $"{f.Rows * 1000:F3} / {f.Product * 1000:F3}"))})");
+            var smallest = batchSizes.Min();
+            foreach (var r in results.Where(r => r.Batch == smallest).OrderBy(r => r.Variant))
+            {
+                double readMs = config.MatMulParameterCount * bytesPerWeight[r.Variant] * secondsPerByte * 1000;
+                Console.WriteLine($"{r.Variant}: batch {smallest} step {r.MillisecondsPerStep:F3} ms = {r.MillisecondsPerStep / readMs:F1}x the time to read its weights once " +
+                    $"({config.MatMulParameterCount * bytesPerWeight[r.Variant] / 1e6:F0} MB in {readMs:F3} ms; weights read at {config.MatMulParameterCount * bytesPerWeight[r.Variant] / (r.MillisecondsPerStep / 1000) / 1e9:F0} GB/s during the step)");
+            }
             var names = results.Select(r => r.Variant).Distinct().OrderBy(n => n).ToArray();
             foreach (int b in batchSizes)
                 for (int i = 1; i < names.Length; i++)
@@ -108,13 +150,22 @@ internal static class BenchDecodeCommand
                 }
             if (parse.GetValue(json) is { } path)
             {
-                var report = new { machine, model = parse.GetValue(shape), past = parse.GetValue(past), steps = parse.GetValue(steps), peakFlops = Stats.Median(peaks), peakReadings = peaks, results };
+                var report = new { machine, model = parse.GetValue(shape), past = parse.GetValue(past), steps = parse.GetValue(steps), peakFlops = Stats.Median(peaks), peakReadings = peaks,
+                    weightReadBytes = read.Bytes, weightReadSeconds = read.Readings, weightReadForms = read.Forms.Select(f => new { reduceMax = f.Rows, matMul = f.Product }), bytesPerWeight, results };
                 File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             }
             return 0;
         }));
         return command;
     }
+
+    /// <summary>Stored bytes per weight, scales included (one per block of 32, or per column for int8).</summary>
+    private static double BytesPerWeight(WeightFormat format, bool half) => format switch
+    {
+        WeightFormat.Float => half ? 2 : 4,
+        WeightFormat.Int8 => 1,
+        _ => format.Bits() / 8.0 + (half ? 2.0 : 4.0) / BlockQuantization.BlockSize,
+    };
 
     private static IEnumerable<WeightFormat> QuantizedFormats(string? value) =>
         (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(WeightFormats.Parse).Where(f => f != WeightFormat.Float);

@@ -39,10 +39,15 @@ internal static class BenchGenerateCommand
         var device = ModelOptions.Device();
         var hostCache = ModelOptions.HostCache();
         var slotLayout = new Option<bool>("--slots") { DefaultValueFactory = _ => true, Description = "sweep and head-of-line also run continuous batching over the slot KV layout (fp32 on CPU; --slots false leaves it out)" };
+        var weightFormat = new Option<string>("--weights")
+        {
+            DefaultValueFactory = _ => "float",
+            Description = "with --shape: the weights' format (float, int8, int8-blocks, int4-blocks; with --fp16 the block formats only)",
+        };
         var json = ModelOptions.Json();
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, sharedPrefix, prefixCache, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, sharedPrefix, prefixCache, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, weightFormat, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -66,7 +71,8 @@ internal static class BenchGenerateCommand
                 PrefillBudget = parse.GetValue(budget),
                 SweepPrefillBudget = parse.GetValue(sweepBudget),
             };
-            var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!, parse.GetValue(hostCache));
+            var format = WeightFormats.Parse(parse.GetValue(weightFormat)!);
+            var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!, parse.GetValue(hostCache), format);
             using var _ = session;
             settings = settings with { ContextLength = context };
             var machine = MachineInfo.Current(session.ActiveDevice.ToString().ToLowerInvariant());
@@ -74,7 +80,7 @@ internal static class BenchGenerateCommand
             // each as long as their longest request.
             using var slots = parse.GetValue(slotLayout) && session.ActiveDevice == ExecutionDevice.Cpu && !session.IsHalf
                 ? OpenSlots(parse.GetValue(model), parse.GetValue(shape)!, settings.MaxBatchSize + 1, settings.PromptTokens + Math.Max(settings.NewTokens, settings.LongTokens) + 2,
-                    keptPrefixes: settings.SharedPrefixTokens > 0)
+                    keptPrefixes: settings.SharedPrefixTokens > 0, format)
                 : null;
             var results = await LongTask.RunAsync("bench generate", async sink =>
             {
@@ -110,7 +116,7 @@ internal static class BenchGenerateCommand
         ? mode
         : throw new ArgumentException($"Unknown mode '{value}': use serial, static or continuous.");
 
-    private static SlotBatchDecoder OpenSlots(string? modelDir, string shape, int rows, int maxLength, bool keptPrefixes)
+    private static SlotBatchDecoder OpenSlots(string? modelDir, string shape, int rows, int maxLength, bool keptPrefixes, WeightFormat format)
     {
         var settings = ModelOptions.Session("cpu");
         if (modelDir is not null)
@@ -119,10 +125,11 @@ internal static class BenchGenerateCommand
             return SlotBatchDecoder.TryOpen(dir.ModelPath, dir.Config, rows, maxLength, settings, keptPrefixes)
                 ?? throw new ArgumentException($"{modelDir} was not written by this project, so it has no slot layout: use --slots false.");
         }
-        return SlotBatchDecoder.Create(Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1), WeightFormat.Float, rows, maxLength, settings, keptPrefixes);
+        return SlotBatchDecoder.Create(Gpt2Weights.CreateRandom(Gpt2Config.FromShapeName(shape), seed: 1), format, rows, maxLength, settings, keptPrefixes);
     }
 
-    internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache)
+    internal static (Gpt2Session Session, string Name, int Context) OpenSession(string? modelDir, string shape, bool half, string device, bool hostCache,
+        WeightFormat format = WeightFormat.Float)
     {
         var settings = ModelOptions.Session(device, hostCache);
         if (modelDir is not null)
@@ -132,7 +139,7 @@ internal static class BenchGenerateCommand
         }
         var config = Gpt2Config.FromShapeName(shape);
         Console.Error.WriteLine($"building {shape} ({config.ParameterCount:N0} parameters)...");
-        var bytes = Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(config, seed: 1), new OnnxExportOptions { Float16 = half });
-        return (Gpt2Session.Open(bytes, settings, m => Console.Error.WriteLine(m)), shape, config.Context);
+        var bytes = Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(config, seed: 1), new OnnxExportOptions { Float16 = half, Weights = format });
+        return (Gpt2Session.Open(bytes, settings, m => Console.Error.WriteLine(m)), format == WeightFormat.Float ? shape : $"{shape} {format.Name()}", config.Context);
     }
 }

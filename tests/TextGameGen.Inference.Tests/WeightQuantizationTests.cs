@@ -72,6 +72,35 @@ public sealed class WeightQuantizationTests
     }
 
     [Theory]
+    [InlineData(WeightFormat.Int8Blocks, 0.05)]
+    [InlineData(WeightFormat.Int4Blocks, 0.25)]
+    public void A_float16_graph_with_block_quantized_weights_gives_the_float_models_logits_as_float32(WeightFormat format, double relativeError)
+    {
+        // The GPU's form: float16 activations and scales into MatMulNBits, float32 logits out. Run here on the CPU provider.
+        var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 13);
+        using var exact = TestModels.Open(weights, OnnxExportOptions.Default);
+        using var half = TestModels.Open(weights, new OnnxExportOptions { Weights = format, Float16 = true });
+        Assert.True(half.IsHalf);
+        int vocab = weights.Config.VocabularySize;
+        var prompt = TestModels.RandomTokens(9, 4);
+        var a = new float[vocab];
+        var b = new float[vocab];
+        using var cacheA = exact.Prefill([prompt], a);
+        using var cacheB = half.Prefill([prompt], b);
+        AssertClose(a, b, relativeError);
+        exact.Decode(cacheA, [5], a);
+        half.Decode(cacheB, [5], b);
+        AssertClose(a, b, relativeError);
+    }
+
+    [Fact]
+    public void A_float16_graph_refuses_int8_column_weights_with_a_clear_message()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Gpt2OnnxWriter.Build(TestModels.TinyWeights, new OnnxExportOptions { Weights = WeightFormat.Int8, Float16 = true }));
+        Assert.Contains("int4-blocks", error.Message);
+    }
+
+    [Theory]
     [InlineData(WeightFormat.Int8)]
     [InlineData(WeightFormat.Int4Blocks)]
     public void A_quantized_file_reads_back_in_its_format_and_the_slot_layout_runs_it_with_the_same_logits(WeightFormat format)
