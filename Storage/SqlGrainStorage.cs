@@ -32,7 +32,7 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var data = JsonSerializer.Serialize(grainState.State, StorageJson.Options);
+        var data = database.JsonValue(JsonSerializer.SerializeToUtf8Bytes(grainState.State, StorageJson.Options));
         var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         var id = grainId.ToString();
         var etag = grainState.ETag;
@@ -41,7 +41,7 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
             if (etag is null)
             {
                 await using var insert = GameDatabase.Command(transaction,
-                    "INSERT INTO grain_state (grain_id, state_name, data, etag, updated_at) VALUES (@id, @name, @data, 1, @now)",
+                    "INSERT INTO grain_state (grain_id, state_name, data, etag, updated_at) VALUES (@id, @name, CAST(@data AS TEXT), 1, @now)",
                     ("@id", id), ("@name", stateName), ("@data", data), ("@now", now));
                 try
                 {
@@ -55,7 +55,7 @@ public sealed class SqlGrainStorage(GameDatabase database) : IGrainStorage
             }
             long expected = long.Parse(etag, CultureInfo.InvariantCulture);
             await using var update = GameDatabase.Command(transaction,
-                "UPDATE grain_state SET data = @data, etag = etag + 1, updated_at = @now WHERE grain_id = @id AND state_name = @name AND etag = @etag",
+                "UPDATE grain_state SET data = CAST(@data AS TEXT), etag = etag + 1, updated_at = @now WHERE grain_id = @id AND state_name = @name AND etag = @etag",
                 ("@id", id), ("@name", stateName), ("@data", data), ("@now", now), ("@etag", expected));
             if (await update.ExecuteNonQueryAsync().ConfigureAwait(false) != 1)
                 throw new InconsistentStateException($"State of {grainId} ({stateName}) changed since it was read (ETag {expected}).", "(changed)", etag);

@@ -15,13 +15,13 @@ public sealed class SqlTurnLog(GameDatabase database) : ITurnLog
     public async Task WriteAsync(string playerId, IReadOnlyList<StoryTurn> turns)
     {
         if (turns.Count == 0) return;
-        var rows = turns.Select(t => (t.Seq, Data: JsonSerializer.Serialize(t, StorageJson.Options))).ToList();
+        var rows = turns.Select(t => (t.Seq, Data: database.JsonValue(JsonSerializer.SerializeToUtf8Bytes(t, StorageJson.Options)))).ToList();
         await database.WriteAsync(async (_, transaction) =>
         {
             foreach (var (seq, data) in rows)
             {
                 await using var upsert = GameDatabase.Command(transaction, """
-                    INSERT INTO turn_log (player_id, seq, data) VALUES (@player, @seq, @data)
+                    INSERT INTO turn_log (player_id, seq, data) VALUES (@player, @seq, CAST(@data AS TEXT))
                     ON CONFLICT (player_id, seq) DO UPDATE SET data = excluded.data
                     """, ("@player", playerId), ("@seq", seq), ("@data", data));
                 await upsert.ExecuteNonQueryAsync().ConfigureAwait(false);

@@ -80,6 +80,8 @@ public sealed class SqliteGameDatabase : GameDatabase, IAsyncDisposable
         if (_checkpointer.IsValueCreated) _checkpointer.Value.Dispose();
     }
 
+    public override object JsonValue(byte[] utf8) => utf8;
+
     public override bool IsDuplicateKey(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 
     private bool CreateSchema()

@@ -7,7 +7,9 @@ namespace TextGameGen.Grains;
 /// built to fit it) and the sampler preset the registry has active for it (null: the caller's own settings). The
 /// version stays loaded while a lease on it is open, so a promotion between building the prompt and generating does
 /// not change what writes the passage. Ended by the generation it is used for, or by expiry. <see cref="Silo"/> names the
-/// silo that holds it (its address, as Orleans writes it): the generation goes there.
+/// silo that holds it (its address, as Orleans writes it): the generation goes there. <see cref="QueueFull"/>: that
+/// generator's line was full when leased, so a generation with this lease is answered "busy" at once (the caller can
+/// answer so itself without building its prompt); such a lease holds nothing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("TextGameGen.GeneratorLease")]
 public sealed record GeneratorLease(
@@ -17,7 +19,8 @@ public sealed record GeneratorLease(
     [property: Id(3)] int ContextLength,
     [property: Id(4)] SamplerSettings? Preset = null,
     [property: Id(5)] string? PresetVersion = null,
-    [property: Id(6)] string? Silo = null)
+    [property: Id(6)] string? Silo = null,
+    [property: Id(7)] bool QueueFull = false)
 {
     /// <summary>The name that means "the first generator this silo serves".</summary>
     public const string DefaultGenerator = "default";

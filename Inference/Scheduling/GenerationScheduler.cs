@@ -81,6 +81,23 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         }
     }
 
+    /// <summary>What a request refused because the line is full is told.</summary>
+    public const string QueueFullMessage = "The generation queue is full; try again shortly.";
+
+    /// <summary>
+    /// True when the line is full now (a request submitted now would be answered "busy"); then it counts as such a
+    /// request, submitted and answered busy. Lets a caller answer busy before building a prompt the scheduler would
+    /// refuse (most of what a saturated server answers is busy).
+    /// </summary>
+    public bool RefuseIfFull()
+    {
+        lock (_gate)
+            if (!_stopping.IsCancellationRequested && _waiting.Count < _options.MaxQueueLength) return false;
+        Interlocked.Increment(ref _submitted);
+        Count(null, GenerationOutcome.Busy);
+        return true;
+    }
+
     private ScheduledRequest Submit(int[] promptIds, SamplerSettings settings, GenerationPriority priority, TimeSpan? deadline, string? submitter, CancellationToken cancellationToken)
     {
         settings.EnsureValid();
@@ -92,7 +109,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         {
             if (_stopping.IsCancellationRequested || _waiting.Count >= _options.MaxQueueLength)
             {
-                End(request, GenerationOutcome.Busy, error: _stopping.IsCancellationRequested ? "The scheduler is shutting down." : "The generation queue is full; try again shortly.");
+                End(request, GenerationOutcome.Busy, error: _stopping.IsCancellationRequested ? "The scheduler is shutting down." : QueueFullMessage);
                 return request;
             }
             _waiting.Enqueue(request);
@@ -147,7 +164,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         return request.Complete(outcome, text, finish, error);
     }
 
-    private void Count(ScheduledRequest request, GenerationOutcome outcome)
+    private void Count(ScheduledRequest? request, GenerationOutcome outcome)
     {
         switch (outcome)
         {
@@ -158,7 +175,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
             default: Interlocked.Increment(ref _failed); break;
         }
         Metrics.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
-        if (outcome == GenerationOutcome.Completed) Metrics.EndToEnd.Record(request.MillisecondsSinceSubmit);
+        if (outcome == GenerationOutcome.Completed && request is not null) Metrics.EndToEnd.Record(request.MillisecondsSinceSubmit);
     }
 
     private void FailActive(Exception ex)

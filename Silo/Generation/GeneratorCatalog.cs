@@ -60,7 +60,9 @@ public sealed class GeneratorCatalog
 
     /// <summary>
     /// Holds the current version of a generator for one generation, with the sampler preset asked for (unknown or
-    /// null: the active one); null when no generator is loaded under that name.
+    /// null: the active one); null when no generator is loaded under that name. When the generator's line is full the
+    /// lease says so (<see cref="GeneratorLease.QueueFull"/>), holds nothing, and counts as a "busy" answer: the
+    /// caller answers busy without building a prompt the scheduler would refuse.
     /// </summary>
     public GeneratorLease? Lease(string generator, string? samplerPreset = null)
     {
@@ -76,6 +78,7 @@ public sealed class GeneratorCatalog
             }
         }
         var lease = new GeneratorLease(Guid.NewGuid(), loaded.Name, loaded.Version, loaded.Scheduler.Options.ContextLength, sampler, sampler is null ? null : version);
+        if (loaded.Scheduler.RefuseIfFull()) return lease with { QueueFull = true };
         _leases[lease.Id] = (loaded, DateTime.UtcNow + LeaseLifetime);
         return lease;
     }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using TextGameGen.Contracts.Generation;
 using TextGameGen.Grains;
+using TextGameGen.Inference.Scheduling;
 
 namespace TextGameGen.Silo.Generation;
 
@@ -12,6 +13,12 @@ public static class LocalGeneration
     public static async IAsyncEnumerable<GenerationChunk> StreamAsync(GeneratorCatalog catalog, GenerationRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (request.Lease.QueueFull)
+        {
+            // Counted as busy when leased (GeneratorCatalog.Lease).
+            yield return GenerationChunk.Ended(GenerationOutcome.Busy, GenerationScheduler.QueueFullMessage);
+            yield break;
+        }
         if (catalog.Redeem(request.Lease) is not { } loaded)
         {
             yield return GenerationChunk.Ended(GenerationOutcome.Failed,

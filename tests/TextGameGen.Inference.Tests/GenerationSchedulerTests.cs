@@ -88,6 +88,24 @@ public sealed class GenerationSchedulerTests
     }
 
     [Fact]
+    public async Task AskingWhetherTheLineIsFullRefusesOnlyWhenItIsAndCountsTheRefusalAsBusy()
+    {
+        await using var room = Scheduler(BatchingMode.Continuous, o => o with { MaxQueueLength = 4 });
+        Assert.False(room.RefuseIfFull());
+        Assert.Equal(0, room.Counts.Submitted);
+
+        await using var full = Scheduler(BatchingMode.Continuous, o => o with { MaxQueueLength = 0 });
+        Assert.True(full.RefuseIfFull());
+        var counts = full.Counts;
+        Assert.Equal(1, counts.Submitted);
+        Assert.Equal(1, counts.Busy);
+        Assert.Equal(counts.Submitted, counts.Ended);
+        var refused = await Run(full, Prompts[0], SamplerSettings.Greedy); // what a request would have been told
+        Assert.Equal(GenerationOutcome.Busy, refused.Last.Outcome);
+        Assert.Equal(GenerationScheduler.QueueFullMessage, refused.Last.Error);
+    }
+
+    [Fact]
     public async Task ARequestPastItsDeadlineEndsTimedOut()
     {
         // The one row is taken; the late request's deadline (one tick) passes before any row could be its.

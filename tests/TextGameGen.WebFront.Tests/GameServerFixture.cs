@@ -103,3 +103,12 @@ public sealed class OneRowGameServer : GameServerFixture
     protected override string ModelPath => TestModels.TinyRandom;
     protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Inference:Scheduler:MaxBatchSize=1", "--TextGameGen:Game:MinPassageTokens=0"];
 }
+
+/// <summary>The tiny model with no room in the storyteller's line: every passage is answered "busy".</summary>
+public sealed class FullLineGameServer : GameServerFixture
+{
+    public static readonly TimeSpan WriteDelay = TimeSpan.FromSeconds(1);
+    protected override string ModelPath => TestModels.TinyRandom;
+    protected override IEnumerable<string> ExtraArguments =>
+        ["--TextGameGen:Inference:Scheduler:MaxQueueLength=0", $"--TextGameGen:Game:BusyAnswerWriteDelay={WriteDelay}"];
+}

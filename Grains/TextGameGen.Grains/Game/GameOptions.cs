@@ -96,8 +96,17 @@ public sealed class GameOptions : IValidatableObject
     /// <summary>How long a passage may wait and run before it is given up (the turn then shows the error; retry writes it again).</summary>
     public TimeSpan PassageDeadline { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A passage answered "busy" is not written on its own: the player's next write carries it, or this long after the
+    /// answer at the latest (on a saturated server most passages end busy, and each was a write of the whole state).
+    /// A crash before then leaves the passage pending, written when the player comes back.
+    /// </summary>
+    public TimeSpan BusyAnswerWriteDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (BusyAnswerWriteDelay < TimeSpan.Zero || BusyAnswerWriteDelay > TimeSpan.FromMinutes(1))
+            yield return new ValidationResult("BusyAnswerWriteDelay is between 0 and 1 minute.", [nameof(BusyAnswerWriteDelay)]);
         if (Sampler.Validate() is { } error) yield return new ValidationResult($"Sampler: {error}", [nameof(Sampler)]);
         if (StreamInterval < TimeSpan.Zero || StreamInterval > TimeSpan.FromSeconds(10)) yield return new ValidationResult("StreamInterval is between 0 and 10 seconds.", [nameof(StreamInterval)]);
         if (RecentPlayers < TimeSpan.Zero) yield return new ValidationResult("RecentPlayers must not be negative.", [nameof(RecentPlayers)]);

@@ -27,6 +27,8 @@ public sealed partial class PlayerGrain(
     private static readonly Regex s_turnId = new("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private bool _unsaved;
+    private IGrainTimer? _deferredWrite;
     private OrderedSender _toFrontEnds = null!;
     private FrontEndDelivery _frontEnds = null!;
     private OrderedSender _toRoom = null!;
@@ -60,6 +62,7 @@ public sealed partial class PlayerGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await _writer.StopAsync();
+        if (_unsaved) await WriteDeferredAsync(retryLater: false);
         await _archive.Moving;
         await Task.WhenAll(_toFrontEnds.StopAsync(), _toRoom.StopAsync()).WaitAsync(cancellationToken)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
@@ -261,7 +264,13 @@ public sealed partial class PlayerGrain(
         try
         {
             _archive.DropLogged(S);
+            _unsaved = false; // what this write serializes includes every change so far
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            _unsaved = true;
+            throw;
         }
         finally
         {
@@ -271,6 +280,34 @@ public sealed partial class PlayerGrain(
         _archive.StartMove(S, ex => LogArchiveFailed(logger, PlayerId, ex.Message));
     }
 
+    public void SaveSoon()
+    {
+        _unsaved = true;
+        _deferredWrite ??= this.RegisterGrainTimer(_ => WriteDeferredAsync(retryLater: true), new GrainTimerCreationOptions(Options.BusyAnswerWriteDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>Stores what <see cref="SaveSoon"/> left unwritten, unless a write since has carried it.</summary>
+    private async Task WriteDeferredAsync(bool retryLater)
+    {
+        _deferredWrite?.Dispose();
+        _deferredWrite = null;
+        if (!_unsaved) return;
+        try
+        {
+            await SaveAsync();
+        }
+        catch (InconsistentStateException ex)
+        {
+            LogDeferredWriteFailed(logger, PlayerId, ex.Message); // written elsewhere meanwhile: read again
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            LogDeferredWriteFailed(logger, PlayerId, ex.Message);
+            if (retryLater) SaveSoon();
+        }
+    }
+
     /// <summary>Queues an event for the player's front ends; they receive this player's events in order (see <see cref="FrontEndDelivery"/>).</summary>
     public void Notify(PlayerEvent e) => _frontEnds.Send(e);
 
@@ -278,6 +315,9 @@ public sealed partial class PlayerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: turn {Turn} not stored, refused: {Message}")]
     private static partial void LogTurnNotStored(ILogger logger, string player, string turn, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: a busy answer not stored yet: {Message}")]
+    private static partial void LogDeferredWriteFailed(ILogger logger, string player, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: older turns not moved to the turn log yet (they stay in the state): {Message}")]
     private static partial void LogArchiveFailed(ILogger logger, string player, string message);

@@ -15,6 +15,9 @@ public interface IPassageHost
     /// <summary>Stores the player's state.</summary>
     Task SaveAsync();
 
+    /// <summary>The state changed in a way that can wait: stored with the next write, or after <see cref="GameOptions.BusyAnswerWriteDelay"/>.</summary>
+    void SaveSoon();
+
     /// <summary>The generator and sampler preset of the player's world.</summary>
     Task<StorySettings> GetStorySettingsAsync();
 
@@ -29,7 +32,7 @@ public interface IPassageHost
 /// Writes a player's passages one at a time, in turn order, in a background loop on the player's activation: leases
 /// the generator, builds the context, streams the pieces to the front ends as they come, has a passage that nearly
 /// repeats the previous one written again with a stronger repetition penalty (the loop guard), and stores the
-/// finished turn. A passage whose silo died on the way is written again on another one (twice at most). A passage whose
+/// finished turn (a "busy" answer is stored with the player's next write). A passage whose silo died on the way is written again on another one (twice at most). A passage whose
 /// write fails is tried again; its end is sent only once it is stored. While a passage waits for the storyteller the
 /// player is told their place in line; a passage still waiting when the player leaves is taken out of the line and
 /// stays pending, written when they come back (<see cref="Withdraw"/>).
@@ -39,6 +42,9 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
     private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
     /// <summary>Times a passage whose silo died is written again elsewhere before it ends failed (with retry offered).</summary>
     private const int MaxLostRewrites = 2;
+
+    /// <summary>What a passage the storyteller had no room for says (the page offers to retry).</summary>
+    public const string BusyAnswer = "The storyteller is busy; type retry in a moment.";
     /// <summary>How long a passage waits, at most, for grains lost with a silo to come back elsewhere (30 x 1 s).</summary>
     private const int MaxClusterWaits = 30;
     private static readonly TimeSpan ClusterWaitPause = TimeSpan.FromSeconds(1);
@@ -121,7 +127,8 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
                 _writing = null;
             }
             clusterWaits = 0;
-            if (!await StoreAsync(turn)) return;
+            if (turn is { Status: PassageStatus.Failed, Error: BusyAnswer }) host.SaveSoon(); // nothing written that a retry would miss
+            else if (!await StoreAsync(turn)) return;
             host.Notify(new PlayerEvent(PlayerEventKind.PassageEnd, host.PlayerId, turn.Id, turn.Text, Turn: turn.Clone()));
         }
     }
@@ -147,6 +154,16 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             var story = await host.GetStorySettingsAsync();
             var lease = await generation.LeaseAsync(story.Generator, story.SamplerPreset)
                 ?? throw new InvalidOperationException($"No generator '{story.Generator}' is served; this world's passages cannot be written now.");
+            if (lease.QueueFull)
+            {
+                // The storyteller's line is full: answered busy at once, without building a prompt it would refuse
+                // (on a saturated server most passages end so; their prompts were most of the game's own work).
+                (turn.Generator, turn.ModelVersion, turn.SamplerPreset) = (lease.Generator, lease.Version, lease.PresetVersion);
+                turn.Status = PassageStatus.Failed;
+                turn.Error = BusyAnswer;
+                turn.Text = "";
+                return;
+            }
             int passageTokens = PassageTokens(lease.ContextLength);
             if (context is null || context.View.ContextLength != lease.ContextLength)
                 context = await contexts.BuildAsync(host.State, host.CurrentRoom, turn, lease.ContextLength, passageTokens);
@@ -180,7 +197,7 @@ public sealed partial class PassageWriter(IPassageHost host, IGenerationGrain ge
             if (last.Outcome != GenerationOutcome.Completed)
             {
                 turn.Status = last.Outcome == GenerationOutcome.Cancelled || cancel.IsCancellationRequested ? PassageStatus.Cancelled : PassageStatus.Failed;
-                turn.Error = last.Outcome == GenerationOutcome.Busy ? "The storyteller is busy; type retry in a moment." : last.Error ?? last.Outcome.ToString();
+                turn.Error = last.Outcome == GenerationOutcome.Busy ? BusyAnswer : last.Error ?? last.Outcome.ToString();
                 turn.Text = text.Trim();
                 return;
             }
