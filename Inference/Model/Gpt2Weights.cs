@@ -81,7 +81,8 @@ public sealed class Gpt2Weights
             else
             {
                 float std = name.EndsWith("c_proj.weight", StringComparison.Ordinal) ? residualStd : 0.02f;
-                FillNormal(t.Data, std, new Random(HashCode.Combine(seed, i)));
+                // Each tensor's generator from the seed and its index alone (HashCode.Combine would differ per process).
+                FillNormal(t.Data, std, new Random(unchecked(seed * 1_000_003 + i)));
             }
             tensors[i] = t;
         });
