@@ -26,9 +26,6 @@ public sealed partial class PlayerGrain(
 {
     private static readonly Regex s_turnId = new("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant);
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private bool _unsaved;
-    private IGrainTimer? _deferredWrite;
     private OrderedSender _toFrontEnds = null!;
     private FrontEndDelivery _frontEnds = null!;
     private OrderedSender _toRoom = null!;
@@ -258,56 +255,6 @@ public sealed partial class PlayerGrain(
 
     // ---- plumbing ----
 
-    public async Task SaveAsync()
-    {
-        await _writeLock.WaitAsync();
-        try
-        {
-            _archive.DropLogged(S);
-            _unsaved = false; // what this write serializes includes every change so far
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            _unsaved = true;
-            throw;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-        // After the state, off the acknowledgement's path: older settled turns go to the log, and leave the state at its next write.
-        _archive.StartMove(S, ex => LogArchiveFailed(logger, PlayerId, ex.Message));
-    }
-
-    public void SaveSoon()
-    {
-        _unsaved = true;
-        _deferredWrite ??= this.RegisterGrainTimer(_ => WriteDeferredAsync(retryLater: true), new GrainTimerCreationOptions(Options.BusyAnswerWriteDelay, Timeout.InfiniteTimeSpan));
-    }
-
-    /// <summary>Stores what <see cref="SaveSoon"/> left unwritten, unless a write since has carried it.</summary>
-    private async Task WriteDeferredAsync(bool retryLater)
-    {
-        _deferredWrite?.Dispose();
-        _deferredWrite = null;
-        if (!_unsaved) return;
-        try
-        {
-            await SaveAsync();
-        }
-        catch (InconsistentStateException ex)
-        {
-            LogDeferredWriteFailed(logger, PlayerId, ex.Message); // written elsewhere meanwhile: read again
-            Reload();
-        }
-        catch (Exception ex)
-        {
-            LogDeferredWriteFailed(logger, PlayerId, ex.Message);
-            if (retryLater) SaveSoon();
-        }
-    }
-
     /// <summary>Queues an event for the player's front ends; they receive this player's events in order (see <see cref="FrontEndDelivery"/>).</summary>
     public void Notify(PlayerEvent e) => _frontEnds.Send(e);
 
@@ -315,12 +262,6 @@ public sealed partial class PlayerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: turn {Turn} not stored, refused: {Message}")]
     private static partial void LogTurnNotStored(ILogger logger, string player, string turn, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: a busy answer not stored yet: {Message}")]
-    private static partial void LogDeferredWriteFailed(ILogger logger, string player, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: older turns not moved to the turn log yet (they stay in the state): {Message}")]
-    private static partial void LogArchiveFailed(ILogger logger, string player, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Player {Player}: could not notify a front end: {Message}")]
     private static partial void LogNotifyFailed(ILogger logger, string player, string message);
