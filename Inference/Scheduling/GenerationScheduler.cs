@@ -81,6 +81,9 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         }
     }
 
+    /// <summary>No request can join the line now (it is full, or the scheduler is stopping); under <c>_gate</c>.</summary>
+    private bool LineFull => _stopping.IsCancellationRequested || _waiting.Count >= _options.MaxQueueLength;
+
     /// <summary>What a request refused because the line is full is told.</summary>
     public const string QueueFullMessage = "The generation queue is full; try again shortly.";
 
@@ -92,7 +95,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     public bool RefuseIfFull()
     {
         lock (_gate)
-            if (!_stopping.IsCancellationRequested && _waiting.Count < _options.MaxQueueLength) return false;
+            if (!LineFull) return false;
         Interlocked.Increment(ref _submitted);
         Count(null, GenerationOutcome.Busy);
         return true;
@@ -107,7 +110,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         Interlocked.Increment(ref _submitted);
         lock (_gate)
         {
-            if (_stopping.IsCancellationRequested || _waiting.Count >= _options.MaxQueueLength)
+            if (LineFull)
             {
                 End(request, GenerationOutcome.Busy, error: _stopping.IsCancellationRequested ? "The scheduler is shutting down." : QueueFullMessage);
                 return request;
