@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace TextGameGen.Inference.Runtime;
 
 /// <summary>
@@ -7,10 +5,15 @@ namespace TextGameGen.Inference.Runtime;
 /// its slot instead of computing them again. In the game every context opens with the world's memory, then the
 /// room's lines: players of one world (and more so of one room) share that opening, and a model computes a
 /// position's keys and values from that position and those before it only, so the copy is what a prefill would
-/// have written. Bounded in bytes, least recently used out first; entries' arrays are pooled. Not thread-safe:
-/// the decode loop is its only user.
+/// have written. Bounded in bytes, least recently used out first. Not thread-safe: the decode loop is its only user,
+/// and an entry's keys and values are read (copied into a slot) before the next <see cref="Add"/> can drop it.
 /// </summary>
-public sealed class PrefixKvCache
+/// <remarks>
+/// Entries are kept in native memory, freed when dropped: each is usually a few hundred kilobytes, and in a busy game
+/// they come and go many times a second; as arrays they were large objects, and their churn alone brought a full
+/// collection of the server's heap every two minutes or so (docs/benchmarks.md, issue 12).
+/// </remarks>
+public sealed class PrefixKvCache : IDisposable
 {
     private readonly List<Entry> _entries = [];
     private long _clock;
@@ -82,11 +85,10 @@ public sealed class PrefixKvCache
         prompt.Count >= MinTokens && (Find(prompt, prompt.Count)?.Length ?? 0) <= prompt.Count - MinTokens;
 
     /// <summary>
-    /// Keeps a prompt's keys and values, written by <paramref name="write"/> into an array of
-    /// <paramref name="floats"/> floats (taken from a pool; longer than asked for), dropping the least recently used
-    /// entries past the byte bound. An entry larger than the bound is not kept.
+    /// Keeps a prompt's keys and values, written by <paramref name="write"/> into <paramref name="floats"/> floats,
+    /// dropping the least recently used entries past the byte bound. An entry larger than the bound is not kept.
     /// </summary>
-    public void Add(IReadOnlyList<int> prompt, int floats, Action<float[]> write)
+    public void Add(IReadOnlyList<int> prompt, int floats, WriteKeysValues write)
     {
         long bytes = (long)floats * sizeof(float);
         if (bytes > MaxBytes) return;
@@ -95,10 +97,17 @@ public sealed class PrefixKvCache
             var oldest = _entries.MinBy(e => e.LastUse)!;
             Remove(oldest);
         }
-        var data = ArrayPool<float>.Shared.Rent(floats);
-        write(data);
-        var entry = new Entry([.. prompt], data, bytes) { LastUse = ++_clock };
-        _entries.Add(entry);
+        var data = new NativeFloats(floats);
+        try
+        {
+            write(data.GetSpan());
+        }
+        catch
+        {
+            ((IDisposable)data).Dispose();
+            throw;
+        }
+        _entries.Add(new Entry([.. prompt], data, bytes) { LastUse = ++_clock });
         Bytes += bytes;
     }
 
@@ -107,11 +116,24 @@ public sealed class PrefixKvCache
         foreach (var entry in _entries.ToList()) Remove(entry);
     }
 
+    /// <summary>Frees every entry's memory (a cache no longer referenced frees it when finalized).</summary>
+    public void Dispose()
+    {
+        Clear();
+        GC.SuppressFinalize(this);
+    }
+
+    // Unreachable, so nothing reads an entry's memory any more: the entries hold no finalizer of their own.
+    ~PrefixKvCache()
+    {
+        foreach (var entry in _entries) entry.Free();
+    }
+
     private void Remove(Entry entry)
     {
         _entries.Remove(entry);
         Bytes -= entry.Bytes;
-        ArrayPool<float>.Shared.Return(entry.Data);
+        entry.Free();
     }
 
     private static int CommonLength(int[] a, IReadOnlyList<int> b, int max)
@@ -121,13 +143,30 @@ public sealed class PrefixKvCache
         return i;
     }
 
-    /// <summary>A kept prompt: its tokens and its keys and values in the layout <see cref="SlotKvSession.ReadPrefix"/> writes.</summary>
-    public sealed class Entry(int[] tokens, float[] data, long bytes)
+    /// <summary>Writes a prompt's keys and values into the floats given (in the layout <see cref="SlotKvSession.ReadPrefix"/> writes).</summary>
+    public delegate void WriteKeysValues(Span<float> into);
+
+    /// <summary>
+    /// A kept prompt: its tokens and its keys and values in the layout <see cref="SlotKvSession.ReadPrefix"/> writes
+    /// (valid until the entry is dropped: read them before the next <see cref="Add"/>).
+    /// </summary>
+    public sealed class Entry
     {
-        public int[] Tokens { get; } = tokens;
-        public float[] Data { get; } = data;
-        public long Bytes { get; } = bytes;
+        private readonly NativeFloats _data;
+
+        internal Entry(int[] tokens, NativeFloats data, long bytes)
+        {
+            Tokens = tokens;
+            _data = data;
+            Bytes = bytes;
+        }
+
+        public int[] Tokens { get; }
+        public ReadOnlyMemory<float> Data => _data.Memory;
+        public long Bytes { get; }
         internal long LastUse { get; set; }
+
+        internal void Free() => ((IDisposable)_data).Dispose();
     }
 
     /// <summary>An entry and how many of its first positions a prompt shares.</summary>

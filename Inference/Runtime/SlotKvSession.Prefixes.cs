@@ -36,7 +36,7 @@ public sealed partial class SlotKvSession
     /// Copies the first <paramref name="length"/> positions of a row's keys and values into <paramref name="into"/>:
     /// per layer, keys then values, per head, <paramref name="length"/> x head size floats.
     /// </summary>
-    public void ReadPrefix(int row, int length, float[] into)
+    public void ReadPrefix(int row, int length, Span<float> into)
     {
         if ((uint)row >= (uint)ActiveRows) throw new ArgumentOutOfRangeException(nameof(row));
         if (length < 1 || length > _lengths[row]) throw new ArgumentOutOfRangeException(nameof(length), $"Row {row} holds {_lengths[row]} positions.");
@@ -45,7 +45,7 @@ public sealed partial class SlotKvSession
         for (int layer = 0; layer < Layers; layer++)
             foreach (var cache in (float[][])[_keys[layer], _values[layer]])
                 for (int h = 0; h < Heads; h++, at += used)
-                    Array.Copy(cache, (long)row * _rowElements + h * stride, into, at, used);
+                    cache.AsSpan(checked((int)((long)row * _rowElements + h * stride)), used).CopyTo(into.Slice(at, used));
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed partial class SlotKvSession
                         var p = prompts[r];
                         int stored = p.PrefixLength * HeadDim, used = p.Reuse * HeadDim;
                         for (int h = 0; h < Heads; h++)
-                            Array.Copy(p.Prefix, ((layer * 2 + kind) * Heads + h) * stored, pastValues, r * pastRow + (h * past + past - p.Reuse) * HeadDim, used);
+                            p.Prefix.Span.Slice(((layer * 2 + kind) * Heads + h) * stored, used).CopyTo(pastValues.AsSpan(r * pastRow + (h * past + past - p.Reuse) * HeadDim, used));
                     }
                     var present = ArrayPool<float>.Shared.Rent(k * totalRow);
                     rented.Add(present);
@@ -190,7 +190,7 @@ public sealed partial class SlotKvSession
         for (int layer = 0; layer < Layers; layer++)
             foreach (var cache in (float[][])[_keys[layer], _values[layer]])
                 for (int h = 0; h < Heads; h++, at += stored)
-                    Array.Copy(p.Prefix, at, cache, (long)slot * _rowElements + h * stride, used);
+                    p.Prefix.Span.Slice(at, used).CopyTo(cache.AsSpan(checked((int)((long)slot * _rowElements + h * stride)), used));
         _lengths[slot] = p.Reuse;
     }
 }
@@ -199,4 +199,4 @@ public sealed partial class SlotKvSession
 /// A prompt whose first <see cref="Reuse"/> positions come from <see cref="Prefix"/>, the keys and values of
 /// <see cref="PrefixLength"/> positions as <see cref="SlotKvSession.ReadPrefix"/> wrote them.
 /// </summary>
-public readonly record struct PrefixedPrompt(IReadOnlyList<int> Prompt, float[] Prefix, int PrefixLength, int Reuse);
+public readonly record struct PrefixedPrompt(IReadOnlyList<int> Prompt, ReadOnlyMemory<float> Prefix, int PrefixLength, int Reuse);

@@ -12,6 +12,6 @@ public static class PrefixCacheMetrics
             "Prompt positions whose keys and values were copied from a kept prompt with the same opening");
         meter.CreateObservableCounter("tgg.generation.prompt_tokens_computed", () => prefixes.ComputedTokens, "{tokens}",
             "Prompt positions computed by a prefill (slot layout with kept openings)");
-        meter.CreateObservableGauge("tgg.generation.prefix_cache_bytes", () => prefixes.Bytes, "By", "Keys and values of kept prompts");
+        meter.CreateObservableGauge("tgg.generation.prefix_cache_bytes", () => prefixes.Bytes, "By", "Keys and values of kept prompts (native memory)");
     }
 }

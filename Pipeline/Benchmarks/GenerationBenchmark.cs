@@ -163,7 +163,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         finally
         {
             if (slots is not null) slots.Prefixes = null;
-            prefixes?.Clear();
+            prefixes?.Dispose();
         }
     }
 

@@ -12,10 +12,10 @@ public sealed class StorageOptions
     public string Database { get; set; } = "data/textgamegen.db";
 
     /// <summary>
-    /// When a commit to the SQLite file returns: <c>Full</c> (default) flushes the log to disk first, so an acknowledged
-    /// turn survives a power cut; <c>Normal</c> returns once the operating system has it (a crash of the server loses
-    /// nothing, a power cut can lose the last moments: the log is flushed beside the writes every 50 ms), which takes
-    /// the disk's flushes off the acknowledgement's path.
+    /// When a commit to the SQLite file returns: <c>Normal</c> (default) once the operating system has it (a crash of the
+    /// server loses nothing, a power cut can lose the last moments: the log is flushed beside the writes every 50 ms),
+    /// which keeps the disk's flushes off the acknowledgement's path; <c>Full</c> flushes the log to disk first, so an
+    /// acknowledged turn survives a power cut too. Why: docs/adr/0003-when-a-turn-is-acknowledged.md.
     /// </summary>
-    public TextGameGen.Storage.SqliteSynchronous Synchronous { get; set; } = TextGameGen.Storage.SqliteSynchronous.Full;
+    public TextGameGen.Storage.SqliteSynchronous Synchronous { get; set; } = TextGameGen.Storage.SqliteSynchronous.Normal;
 }

@@ -4,8 +4,8 @@ using TextGameGen.WebFront.Hosting;
 namespace TextGameGen.Cluster.Tests;
 
 /// <summary>
-/// A WebFront process in client mode of a Redis cluster (the program as built, run with dotnet), so a test can kill it
-/// outright and start it again on the same port.
+/// A WebFront process (the program as built, run with dotnet): in client mode of a Redis cluster, or the embedded
+/// default with its own SQLite file; a test can kill it outright and start it again on the same port.
 /// </summary>
 public sealed class FrontEndProcess : IAsyncDisposable
 {
@@ -32,6 +32,26 @@ public sealed class FrontEndProcess : IAsyncDisposable
             "--TextGameGen:Cluster:Provider=Redis", $"--TextGameGen:Cluster:ConnectionString={redis.ConnectionString}",
             $"--TextGameGen:Cluster:ClusterId={cluster.ClusterId}", $"--TextGameGen:Cluster:ServiceId={cluster.ServiceId}", "--TextGameGen:Cluster:Storage=Redis",
             "--TextGameGen:Game:DefaultWorld=keep",
+        ]);
+        await front.StartProcessAsync();
+        return front;
+    }
+
+    /// <summary>
+    /// The embedded default (silo and front end in one process) over the SQLite file <paramref name="database"/>, with
+    /// the tiny test model and the test world; <paramref name="settings"/> are further <c>--Key=Value</c> arguments.
+    /// </summary>
+    public static async Task<FrontEndProcess> StartEmbeddedAsync(string database, params string[] settings)
+    {
+        int port = FreePort.Next();
+        var front = new FrontEndProcess(port,
+        [
+            Program(), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning",
+            $"--TextGameGen:Hosting:GmKey={GmKey}", "--TextGameGen:Hosting:SignInsPerMinute=10000",
+            $"--TextGameGen:Storage:Database={database}",
+            $"--TextGameGen:Inference:Generators:default={TestModel.Directory}",
+            $"--TextGameGen:Game:WorldsRoot={TestModel.Worlds}", "--TextGameGen:Game:DefaultWorld=keep",
+            .. settings,
         ]);
         await front.StartProcessAsync();
         return front;

@@ -81,14 +81,14 @@ public sealed class PrefixKvCacheTests
     {
         var cache = new PrefixKvCache(maxBytes: 3 * 100 * sizeof(float), minTokens: 2);
         int[] a = [1, 2, 3, 4], b = [5, 6, 7, 8], c = [9, 10, 11, 12];
-        cache.Add(a, 100, data => Array.Fill(data, 1f, 0, 100));
-        cache.Add(b, 100, data => Array.Fill(data, 2f, 0, 100));
-        cache.Add(c, 100, data => Array.Fill(data, 3f, 0, 100));
+        cache.Add(a, 100, data => data.Fill(1f));
+        cache.Add(b, 100, data => data.Fill(2f));
+        cache.Add(c, 100, data => data.Fill(3f));
         Assert.Equal(3, cache.Count);
 
         // a was used last, so b is the one dropped when a fourth prompt comes.
         cache.Touch(cache.Find([1, 2, 3, 9], 4)!.Entry);
-        cache.Add([13, 14, 15, 16], 100, data => Array.Fill(data, 4f, 0, 100));
+        cache.Add([13, 14, 15, 16], 100, data => data.Fill(4f));
         Assert.Equal(3, cache.Count);
         Assert.True(cache.Bytes <= cache.MaxBytes);
         Assert.Null(cache.Find([5, 6, 7, 8], 4));
@@ -101,6 +101,31 @@ public sealed class PrefixKvCacheTests
         Assert.True(cache.Adds([1, 2, 30, 40, 50]));
         cache.Add(new int[1000], 1000, _ => { }); // larger than the bound: not kept, nothing dropped
         Assert.Equal(3, cache.Count);
+        cache.Clear();
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Fact]
+    public void KeptKeysAndValuesLiveOutsideTheManagedHeapAndAreReadBackWhole()
+    {
+        const int Floats = 100_000; // a large object, had it been an array: as a real prompt's keys and values are
+        var cache = new PrefixKvCache(maxBytes: 4L * Floats * sizeof(float), minTokens: 2);
+        cache.Add([0, 0, 0], Floats, data => data.Fill(-1f)); // first use of every path
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 1; i <= 200; i++)
+        {
+            int n = i;
+            cache.Add([n, n + 1, n + 2], Floats - n, data => data.Fill(n));
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 200L * Floats * sizeof(float) / 50, $"{allocated:N0} bytes allocated on the managed heap for 200 entries");
+
+        Assert.Equal(4, cache.Count);
+        Assert.True(cache.Bytes <= cache.MaxBytes);
+        var last = cache.Find([200, 201, 202], 3)!.Entry;
+        Assert.Equal(Floats - 200, last.Data.Length);
+        Assert.All(last.Data.ToArray(), f => Assert.Equal(200f, f));
+        Assert.Null(cache.Find([196, 197, 198], 3)); // dropped, its memory freed
         cache.Clear();
         Assert.Equal(0, cache.Bytes);
     }
