@@ -41,9 +41,11 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
 
     /// <summary>
     /// Tokens/s of the decoder alone: <paramref name="batch"/> rows with a past half way through a passage (prompt plus
-    /// half the new tokens), single-token steps, no sampling or scheduling (the logits are left unread). The same steps
-    /// run twice and the second pass is timed: on a GPU the first step at each new length prepares its attention
-    /// kernels (tens of milliseconds each), which the serving modes have long done by the time they are measured.
+    /// half the new tokens), single-token steps, no sampling or scheduling (the logits are left unread). The steps run
+    /// once untimed (on a GPU the first step at each new length prepares its attention kernels, tens of milliseconds
+    /// each, which the serving modes have long done by the time they are measured), then again, each pass from a new
+    /// prefill (not timed), until the timed steps add up to a quarter of a serving window (at least a second): a small
+    /// model's few steps take tens of milliseconds, too short a window to set serving against on a noisy machine.
     /// </summary>
     private double DecoderAlone(IBatchDecoder decoder, int batch)
     {
@@ -51,8 +53,9 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         int past = Math.Min(settings.PromptTokens + settings.NewTokens / 2, settings.ContextLength - steps - 2); // within the model's context
         var logits = new float[batch * decoder.VocabularySize];
         var tokens = new int[batch];
-        double seconds = 0;
-        for (int pass = 0; pass < 2; pass++)
+        double target = Math.Max(1.0, settings.Duration.TotalSeconds / 4), seconds = 0;
+        long timedSteps = 0;
+        for (int pass = 0; pass == 0 || seconds < target; pass++)
         {
             var cache = decoder.Prefill([.. Enumerable.Range(0, batch).Select(_ => (IReadOnlyList<int>)Prompt(past))], logits);
             try
@@ -63,14 +66,16 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
                     for (int b = 0; b < batch; b++) tokens[b] = _random.Next(50257);
                     decoder.Decode(cache, tokens, logits);
                 }
-                seconds = clock.Elapsed.TotalSeconds;
+                if (pass == 0) continue; // the untimed first pass
+                seconds += clock.Elapsed.TotalSeconds;
+                timedSteps += steps;
             }
             finally
             {
                 cache.Dispose();
             }
         }
-        return batch * steps / seconds;
+        return batch * timedSteps / seconds;
     }
 
     /// <summary>Random tokens; players' tasks draw at once, and <see cref="Random"/> is not thread-safe.</summary>
@@ -140,6 +145,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
                 var sorted = windows[label].OrderBy(r => r.TokensPerSecond).ToList();
                 results.Add(sorted[sorted.Count / 2] with
                 {
+                    Windows = [.. windows[label].Select(r => r.TokensPerSecond)],
                     Note = $"median of {sorted.Count}: {string.Join(", ", windows[label].Select(r => r.TokensPerSecond.ToString("F0")))} tok/s" + (sorted[sorted.Count / 2].Note is { Length: > 0 } steps ? "; " + steps : ""),
                 });
             }

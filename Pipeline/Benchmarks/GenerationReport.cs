@@ -41,7 +41,7 @@ internal static class GenerationReport
                 var s = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == serving && r.Players == n);
                 var d = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == alone && r.Players == n);
                 if (s is not null && d is not null)
-                    Console.WriteLine($"sweep N={n}: {serving} / the decoder alone at batch {n} = {100 * s.TokensPerSecond / d.TokensPerSecond:F0}% ({s.TokensPerSecond:F0} / {d.TokensPerSecond:F0} tokens/s)");
+                    Console.WriteLine($"sweep N={n}: {serving} / the decoder alone at batch {n} = {100 * s.TokensPerSecond / d.TokensPerSecond:F0}% ({s.TokensPerSecond:F0} / {d.TokensPerSecond:F0} tokens/s){PairedShares(s, d)}");
             }
         }
         foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
@@ -77,5 +77,18 @@ internal static class GenerationReport
         long total = sizes.Values.Sum(), seen = 0;
         int median = sizes.First(kv => (seen += kv.Value) * 2 >= total).Key;
         return $"{median} / {sizes.Keys.Max()}";
+    }
+
+    /// <summary>
+    /// Serving against the decoder alone repetition by repetition (each pair measured minutes apart at most, so a
+    /// machine whose speed drifts over the run shows in their spread, which the two medians hide), and their median.
+    /// </summary>
+    private static string PairedShares(ScenarioResult serving, ScenarioResult alone)
+    {
+        if (serving.Windows.Count < 2 || serving.Windows.Count != alone.Windows.Count) return "";
+        var shares = serving.Windows.Zip(alone.Windows, (s, d) => 100 * s / d).ToList();
+        var sorted = shares.OrderBy(x => x).ToList();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"; per repetition {string.Join(", ", shares.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + "%"))}, their median {sorted[sorted.Count / 2]:F0}%");
     }
 }

@@ -16,4 +16,7 @@ internal sealed record ScenarioResult(
             done.Count, samples.Count(s => s.Outcome == Contracts.Generation.GenerationOutcome.Busy),
             samples.Count(s => s.Outcome == Contracts.Generation.GenerationOutcome.TimedOut), batchSizes, note);
     }
+
+    /// <summary>Tokens/s of each repetition's window, in the order they ran (a sweep's median row carries them all).</summary>
+    public IReadOnlyList<double> Windows { get; init; } = [];
 }
