@@ -43,5 +43,7 @@ public sealed class EmbeddedCrashTests
         }
         var stored = story.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         Assert.All(acknowledged, id => Assert.Contains(id, stored));
+        // The cookie from before the crash still signs Ann in: its keys are kept beside the database, not in a home folder.
+        Assert.NotEmpty(Directory.GetFiles(TextGameGen.WebFront.Hosting.ClusterHosting.KeysFolder(database), "key-*.xml"));
     }
 }
