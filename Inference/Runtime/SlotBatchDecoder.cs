@@ -225,11 +225,7 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         _session.Decode(block.Start, tokens, logits, cancellationToken);
     }
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        Prefixes?.Dispose();
-    }
+    public void Dispose() { _session.Dispose(); Prefixes?.Dispose(); }
 
     private Block Own(IBatchKv cache) => cache is Block b && b.Owner == this && !b.IsDisposed
         ? b

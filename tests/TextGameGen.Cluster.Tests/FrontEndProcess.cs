@@ -22,35 +22,30 @@ public sealed class FrontEndProcess : IAsyncDisposable
     public int Port { get; }
     public Uri Address => new($"http://127.0.0.1:{Port}/");
 
-    public static async Task<FrontEndProcess> StartAsync(RedisServer redis, RedisGameCluster cluster)
-    {
-        int port = FreePort.Next();
-        var front = new FrontEndProcess(port,
-        [
-            Program(), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning",
-            "--TextGameGen:Hosting:Mode=Client", $"--TextGameGen:Hosting:GmKey={GmKey}", "--TextGameGen:Hosting:SignInsPerMinute=10000",
-            "--TextGameGen:Cluster:Provider=Redis", $"--TextGameGen:Cluster:ConnectionString={redis.ConnectionString}",
-            $"--TextGameGen:Cluster:ClusterId={cluster.ClusterId}", $"--TextGameGen:Cluster:ServiceId={cluster.ServiceId}", "--TextGameGen:Cluster:Storage=Redis",
-            "--TextGameGen:Game:DefaultWorld=keep",
-        ]);
-        await front.StartProcessAsync();
-        return front;
-    }
+    public static Task<FrontEndProcess> StartAsync(RedisServer redis, RedisGameCluster cluster) => StartWithAsync(
+        "--TextGameGen:Hosting:Mode=Client",
+        "--TextGameGen:Cluster:Provider=Redis", $"--TextGameGen:Cluster:ConnectionString={redis.ConnectionString}",
+        $"--TextGameGen:Cluster:ClusterId={cluster.ClusterId}", $"--TextGameGen:Cluster:ServiceId={cluster.ServiceId}", "--TextGameGen:Cluster:Storage=Redis");
 
     /// <summary>
     /// The embedded default (silo and front end in one process) over the SQLite file <paramref name="database"/>, with
     /// the tiny test model and the test world; <paramref name="settings"/> are further <c>--Key=Value</c> arguments.
     /// </summary>
-    public static async Task<FrontEndProcess> StartEmbeddedAsync(string database, params string[] settings)
+    public static Task<FrontEndProcess> StartEmbeddedAsync(string database, params string[] settings) => StartWithAsync(
+        [
+            $"--TextGameGen:Storage:Database={database}",
+            $"--TextGameGen:Inference:Generators:default={TestModel.Directory}", $"--TextGameGen:Game:WorldsRoot={TestModel.Worlds}",
+            .. settings,
+        ]);
+
+    /// <summary>The program on a free port, with the GM key, room for sign-ins, the test world by default, and <paramref name="settings"/>.</summary>
+    private static async Task<FrontEndProcess> StartWithAsync(params string[] settings)
     {
         int port = FreePort.Next();
         var front = new FrontEndProcess(port,
         [
             Program(), "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning",
-            $"--TextGameGen:Hosting:GmKey={GmKey}", "--TextGameGen:Hosting:SignInsPerMinute=10000",
-            $"--TextGameGen:Storage:Database={database}",
-            $"--TextGameGen:Inference:Generators:default={TestModel.Directory}",
-            $"--TextGameGen:Game:WorldsRoot={TestModel.Worlds}", "--TextGameGen:Game:DefaultWorld=keep",
+            $"--TextGameGen:Hosting:GmKey={GmKey}", "--TextGameGen:Hosting:SignInsPerMinute=10000", "--TextGameGen:Game:DefaultWorld=keep",
             .. settings,
         ]);
         await front.StartProcessAsync();
