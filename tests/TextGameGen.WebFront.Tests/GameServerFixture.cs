@@ -100,8 +100,10 @@ public sealed class SmallOutboxGameServer : GameServerFixture
 /// <summary>The tiny model with a single batch row: passages queue up behind each other (fair queueing, places in line).</summary>
 public sealed class OneRowGameServer : GameServerFixture
 {
-    protected override string ModelPath => TestModels.TinyRandom;
-    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Inference:Scheduler:MaxBatchSize=1", "--TextGameGen:Game:MinPassageTokens=0"];
+    // Passages of 200 tokens on the slower model: eight of them keep the one row busy for seconds, so a player that
+    // acts after them is still waiting when told its place and when it leaves.
+    protected override string ModelPath => TestModels.SlowRandom;
+    protected override IEnumerable<string> ExtraArguments => ["--TextGameGen:Inference:Scheduler:MaxBatchSize=1", "--TextGameGen:Game:MinPassageTokens=0", "--TextGameGen:Game:PassageTokens=200"];
 }
 
 /// <summary>The tiny model with no room in the storyteller's line: every passage is answered "busy".</summary>

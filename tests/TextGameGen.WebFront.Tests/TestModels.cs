@@ -13,10 +13,18 @@ public static class TestModels
     public const string HostilePassage = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
 
     private static readonly Lazy<string> s_tiny = new(() => Save("tiny-random", Gpt2Weights.CreateRandom(Gpt2Config.Tiny, seed: 21)));
+    private static readonly Lazy<string> s_slow = new(() => Save("slow-random", Gpt2Weights.CreateRandom(new Gpt2Config(4, 4, 256, 1024, Gpt2Config.StoryVocabularySize), seed: 23)));
     private static readonly Lazy<string> s_hostile = new(() => Save("tiny-hostile", TrainHostile()));
 
     /// <summary>The tiny shape (2 layers, 64 wide, 128 tokens of context) with seeded random weights.</summary>
     public static string TinyRandom => s_tiny.Value;
+
+    /// <summary>
+    /// A wider random model (4 layers, 256 wide, 1024 tokens of context): a step takes milliseconds, not a fraction of one,
+    /// and passages can be hundreds of tokens, so a line of waiting passages lasts seconds (the tiny model drains one in
+    /// about 100 ms, less than a test needs to see a place in line and leave).
+    /// </summary>
+    public static string SlowRandom => s_slow.Value;
 
     /// <summary>A tiny model trained here, with our C# trainer, until it writes <see cref="HostilePassage"/> after &lt;|action|&gt;.</summary>
     public static string Hostile => s_hostile.Value;
