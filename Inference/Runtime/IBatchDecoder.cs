@@ -38,6 +38,16 @@ public interface IBatchDecoder
     /// <summary>Keeps the rows at <paramref name="rows"/>, in that order.</summary>
     void KeepRows(IBatchKv cache, IReadOnlyList<int> rows);
 
+    /// <summary>
+    /// Keeps the rows at <paramref name="rows"/> (increasing) in whatever order costs the layout least; returns their old
+    /// indices in their new order. By default, in their order.
+    /// </summary>
+    IReadOnlyList<int> KeepRowsInAnyOrder(IBatchKv cache, IReadOnlyList<int> rows)
+    {
+        KeepRows(cache, rows);
+        return rows;
+    }
+
     /// <summary>Appends <paramref name="other"/>'s rows after <paramref name="cache"/>'s; <paramref name="other"/> is used up.</summary>
     void AppendRows(IBatchKv cache, IBatchKv other);
 

@@ -5,13 +5,13 @@ namespace TextGameGen.Inference.Runtime;
 
 /// <summary>
 /// The decode loop's view of a <see cref="SlotKvSession"/>: caches are contiguous blocks of slots. A prefill
-/// takes the next free slots, a decode step runs one block's slots in one forward pass, and rows that leave are
-/// closed up in order (each later row moves down once). Joining a block to another moves its rows next to the
+/// takes the next free slots, a decode step runs one block's slots in one forward pass, and the gaps rows leave are
+/// closed (<c>SlotBatchDecoder.Rows.cs</c>). Joining a block to another moves its rows next to the
 /// other's, past any block in between (a long prompt being prefilled in chunks). Nothing is padded: every row
 /// attends over its own length. One slot is kept free as scratch for those moves. Not thread-safe: the decode
 /// loop is its only user.
 /// </summary>
-public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
+public sealed partial class SlotBatchDecoder : IBatchDecoder, IDisposable
 {
     private readonly SlotKvSession _session;
     private readonly List<Block> _slots = []; // the block each active slot belongs to, in slot order
@@ -191,33 +191,6 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
         _session.ExtendRow(block.Start, chunk, logits, 0, cancellationToken);
     }
 
-    public void KeepRows(IBatchKv cache, IReadOnlyList<int> rows)
-    {
-        var block = Own(cache);
-        for (int i = 1; i < rows.Count; i++)
-            if (rows[i] <= rows[i - 1]) throw new ArgumentException("Rows are kept in their order: indices must increase.", nameof(rows));
-        int start = block.Start, count = block.Rows;
-        var keep = new HashSet<int>(rows.Select(r => start + r));
-        if (rows.Any(r => r < 0 || r >= count)) throw new ArgumentOutOfRangeException(nameof(rows));
-        Compact(slot => _slots[slot] != block || keep.Contains(slot));
-    }
-
-    public void AppendRows(IBatchKv cache, IBatchKv other)
-    {
-        var into = Own(cache);
-        var from = Own(other);
-        if (into == from) throw new ArgumentException("A cache cannot join itself.", nameof(other));
-        // Move the other block's rows, first to last, to just after this block's last row; rows in between move up.
-        while (from.Rows > 0)
-        {
-            int source = _slots.IndexOf(from);
-            int last = into.Rows == 0 ? -1 : _slots.LastIndexOf(into);
-            int target = source > last ? last + 1 : last;
-            MoveSlot(source, target);
-            _slots[target] = into;
-        }
-    }
-
     public void Decode(IBatchKv cache, ReadOnlySpan<int> tokens, float[] logits, CancellationToken cancellationToken = default)
     {
         var block = Own(cache);
@@ -230,38 +203,6 @@ public sealed class SlotBatchDecoder : IBatchDecoder, IDisposable
     private Block Own(IBatchKv cache) => cache is Block b && b.Owner == this && !b.IsDisposed
         ? b
         : throw new ArgumentException("The cache is not a live cache of this decoder.", nameof(cache));
-
-    private void Remove(Block block) => Compact(slot => _slots[slot] != block);
-
-    /// <summary>Keeps the slots <paramref name="kept"/> says yes to, closing the gaps in order.</summary>
-    private void Compact(Func<int, bool> kept)
-    {
-        int write = 0;
-        var owners = new List<Block>(_slots.Count);
-        for (int read = 0; read < _slots.Count; read++)
-        {
-            if (!kept(read)) continue;
-            if (read != write) _session.CopyRow(read, write);
-            owners.Add(_slots[read]);
-            write++;
-        }
-        _slots.Clear();
-        _slots.AddRange(owners);
-        _session.Truncate(write);
-    }
-
-    /// <summary>Moves the row at <paramref name="from"/> to <paramref name="to"/>; the rows between shift by one.</summary>
-    private void MoveSlot(int from, int to)
-    {
-        if (from == to) return;
-        var owner = _slots[from];
-        _session.CopyRow(from, _scratch);
-        if (from < to) for (int s = from; s < to; s++) _session.CopyRow(s + 1, s);
-        else for (int s = from; s > to; s--) _session.CopyRow(s - 1, s);
-        _session.CopyRow(_scratch, to);
-        _slots.RemoveAt(from);
-        _slots.Insert(to, owner);
-    }
 
     /// <summary>A contiguous run of slots owned by one cache handle.</summary>
     private sealed class Block(SlotBatchDecoder owner) : IBatchKv

@@ -109,8 +109,11 @@ public sealed partial class GenerationScheduler
         if (_cache is null || _running.All(r => !r.IsFinished)) return;
         var keep = Enumerable.Range(0, _running.Count).Where(i => !_running[i].IsFinished).ToList();
         if (keep.Count == 0) { ReleaseBatch(); return; }
-        _decoder.KeepRows(_cache, keep);
-        var kept = keep.Select(i => _running[i]).ToList();
+        // The rows' order is the layout's to choose (sampling is per row): the slot layout fills each gap with a later row.
+        long moves = Stopwatch.GetTimestamp();
+        var order = _decoder.KeepRowsInAnyOrder(_cache, keep);
+        Timings.RowMoves(Stopwatch.GetTimestamp() - moves);
+        var kept = order.Select(i => _running[i]).ToList();
         _running.Clear();
         _running.AddRange(kept);
         _runningCount = _running.Count;

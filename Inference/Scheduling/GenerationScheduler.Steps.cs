@@ -64,7 +64,12 @@ public sealed partial class GenerationScheduler
         {
             var keep = Enumerable.Range(0, batch.Count).Where(i => !batch[i].IsFinished).ToList();
             if (keep.Count == 0) { cache.Dispose(); return; }
-            if (keep.Count < batch.Count) _decoder.KeepRows(cache, keep);
+            if (keep.Count < batch.Count)
+            {
+                long moves = Stopwatch.GetTimestamp();
+                keep = [.. _decoder.KeepRowsInAnyOrder(cache, keep)];
+                Timings.RowMoves(Stopwatch.GetTimestamp() - moves);
+            }
             batch = keep.Select(i => batch[i]).ToList();
         }
         Join(cache, batch);
@@ -85,7 +90,12 @@ public sealed partial class GenerationScheduler
     private void Join(IBatchKv cache, List<ScheduledRequest> requests)
     {
         if (_cache is null) _cache = cache;
-        else _decoder.AppendRows(_cache, cache);
+        else
+        {
+            long moves = Stopwatch.GetTimestamp();
+            _decoder.AppendRows(_cache, cache);
+            Timings.RowMoves(Stopwatch.GetTimestamp() - moves);
+        }
         _running.AddRange(requests);
         _runningCount = _running.Count;
     }

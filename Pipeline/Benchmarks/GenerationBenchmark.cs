@@ -194,7 +194,7 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
         var t = scheduler.Timings.Read().Minus(timingsBefore);
         // Where each decode step's time went: inside ONNX Runtime (decode, and the prefills between steps) or outside it.
         string steps = t.DecodeSteps == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"per step {t.LoopMsPerStep:F1} ms: ONNX Runtime {t.OnnxMs / t.DecodeSteps:F1}, sampling {t.SamplingMs / t.DecodeSteps:F1}, other {(t.OutsideMs - t.SamplingMs) / t.DecodeSteps:F1} (outside ORT {100 * t.OutsideShare:F0}%)");
+            $"per step {t.LoopMsPerStep:F1} ms: ONNX Runtime {t.OnnxMs / t.DecodeSteps:F1}, sampling {t.SamplingMs / t.DecodeSteps:F1}, moving rows {t.RowMovesMs / t.DecodeSteps:F1}, other {(t.OutsideMs - t.SamplingMs - t.RowMovesMs) / t.DecodeSteps:F1} (outside ORT {100 * t.OutsideShare:F0}%)");
         if (prefixes is not null)
             steps += string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; prompt positions copied {100 * prefixes.ReusedShare:F0}% ({prefixes.Hits} of {prefixes.Lookups} prompts)");
         return ScenarioResult.From("sweep", variant.Label, players, clock.Elapsed.TotalSeconds, samples, batches.Snapshot(), steps);

@@ -50,6 +50,38 @@ public sealed class SlotBatchDecoderTests
     }
 
     [Fact]
+    public void RowsKeptInAnyOrderFillEachGapWithALaterRowAndEveryRowKeepsItsLogits()
+    {
+        var weights = Gpt2Weights.CreateRandom(TestModels.Narrow, seed: 63);
+        int vocab = weights.Config.VocabularySize;
+        var reference = new ReferenceGpt2(weights);
+        using var decoder = Open(weights, rows: 6, maxLength: 48);
+        var logits = new float[6 * vocab];
+        var prompts = Enumerable.Range(0, 5).Select(i => TestModels.RandomTokens(2 + i, 10 + i).ToList()).ToList();
+        var running = decoder.Prefill(prompts.Cast<IReadOnlyList<int>>().ToList(), logits);
+        // A long prompt being prefilled in chunks holds the slot after the running rows.
+        var longPrompt = TestModels.RandomTokens(12, 20).ToList();
+        var partial = decoder.EmptyCache();
+        decoder.Extend(partial, longPrompt[..6], logits);
+        Step(decoder, reference, running, prompts, logits, vocab, 200);
+
+        // Rows 1 and 2 leave: the last kept row fills the first gap, the one before it the second.
+        var order = decoder.KeepRowsInAnyOrder(running, [0, 3, 4]);
+        Assert.Equal([0, 4, 3], order);
+        var kept = order.Select(i => prompts[i]).ToList();
+        Assert.Equal(3, running.Rows);
+        Step(decoder, reference, running, kept, logits, vocab, 300);
+
+        // The block behind moved down with its keys and values: it finishes its prompt and joins.
+        decoder.Extend(partial, longPrompt[6..], logits);
+        AssertRow(reference, longPrompt, logits, 0, vocab);
+        decoder.AppendRows(running, partial);
+        kept.Add(longPrompt);
+        Step(decoder, reference, running, kept, logits, vocab, 400);
+        Assert.Throws<ArgumentException>(() => decoder.KeepRowsInAnyOrder(running, [2, 1]));
+    }
+
+    [Fact]
     public void MoreRowsThanSlotsAreRefusedAndTheRowsAlreadyThereAreKept()
     {
         using var decoder = Open(TestModels.TinyWeights, rows: 2, maxLength: 16);
