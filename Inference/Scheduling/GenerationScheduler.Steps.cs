@@ -100,12 +100,21 @@ public sealed partial class GenerationScheduler
         _runningCount = _running.Count;
     }
 
+    /// <summary>Samples row <paramref name="i"/> of the step's logits and streams its text (on the loop thread or a helper).</summary>
+    private void AcceptRow(int i)
+    {
+        var r = _running[i];
+        int v = _decoder.VocabularySize;
+        if (!r.IsFinished) r.Accept(_logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
+    }
+
     private void DecodeStep()
     {
         var cache = _cache!;
-        int rows = _running.Count, v = _decoder.VocabularySize;
+        int rows = _running.Count;
         LogitsBuffer(rows);
-        var tokens = new int[rows];
+        if (_tokens.Length < rows) _tokens = new int[Math.Max(rows, 2 * _tokens.Length)];
+        var tokens = _tokens.AsSpan(0, rows);
         for (int i = 0; i < rows; i++) tokens[i] = _running[i].LastToken;
         Metrics.BatchSize.Record(rows);
         Metrics.TokensPerStep.Record(rows);
@@ -114,11 +123,7 @@ public sealed partial class GenerationScheduler
         _decoder.Decode(cache, tokens, _logits, _stopping.Token);
         long sampling = Stopwatch.GetTimestamp();
         Timings.Onnx(sampling - onnx);
-        Parallel.For(0, rows, i =>
-        {
-            var r = _running[i];
-            if (!r.IsFinished) r.Accept(_logits.AsSpan(i * v, v), _options.ContextLength, Metrics);
-        });
+        _stepRows.For(rows, _acceptRow);
         Timings.Sampling(Stopwatch.GetTimestamp() - sampling);
         // Finished rows leave at once in continuous mode; a static batch runs to completion.
         if (_options.Mode == BatchingMode.Continuous) RemoveFinishedRows();

@@ -34,6 +34,9 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private readonly List<ScheduledRequest> _prefilling = [];
     private IBatchKv? _cache;
     private float[] _logits = [];
+    private int[] _tokens = [];
+    private readonly StepRows _stepRows;
+    private readonly Action<int> _acceptRow;
     private int _stepsSinceAdmission;
     private long _sequence;
     private long _submitted, _completed, _cancelled, _busy, _timedOut, _failed;
@@ -46,6 +49,8 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         _options = options ?? new SchedulerOptions();
         _options.Validate();
         Metrics = new InferenceMetrics(() => _runningCount, () => WaitingCount, meterFactory);
+        _stepRows = new StepRows(_options.SamplingHelpers ?? StepRows.HelpersForThisMachine, _options.LoopNice);
+        _acceptRow = AcceptRow;
         _loop = new Thread(Loop) { IsBackground = true, Name = $"tgg-scheduler-{_options.Mode}" };
         _loop.Start();
     }
@@ -211,6 +216,7 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         _stopping.Cancel();
         _signal.Release();
         await Task.Run(() => _loop.Join()).ConfigureAwait(false);
+        _stepRows.Dispose();
         Metrics.Dispose();
         _stopping.Dispose();
         _signal.Dispose();

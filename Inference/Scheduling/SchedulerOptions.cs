@@ -51,6 +51,13 @@ public sealed record SchedulerOptions
     /// <summary>Linux nice value of the decode loop's thread (0 normal). See <see cref="Runtime.ThreadNiceness"/>.</summary>
     public int LoopNice { get; init; }
 
+    /// <summary>
+    /// Threads beside the loop's that take rows of a decode step's sampling (null: none on a machine of 2 cores or fewer,
+    /// else one per further core, at most 7). On a 2-core VM none was best: the other core's threads sleep through each
+    /// ONNX Runtime run and wake too late to help (see <see cref="StepRows"/>).
+    /// </summary>
+    public int? SamplingHelpers { get; init; }
+
     /// <summary>The model's context length: prompt plus new tokens never exceed it.</summary>
     public int ContextLength { get; init; } = 1024;
 
@@ -64,6 +71,7 @@ public sealed record SchedulerOptions
         if (MaxKvTokens < 1) return $"MaxKvTokens must be at least 1 (got {MaxKvTokens}).";
         if (ContextLength < 2) return $"ContextLength must be at least 2 (got {ContextLength}).";
         if (WaitingServedRatio < 0 || MaxWaitingSteps < 0) return "WaitingServedRatio and MaxWaitingSteps must not be negative.";
+        if (SamplingHelpers is < 0 or > 64) return $"SamplingHelpers must be between 0 and 64 (got {SamplingHelpers}).";
         if (DefaultDeadline <= TimeSpan.Zero) return $"DefaultDeadline must be positive (got {DefaultDeadline}).";
         return null;
     }
