@@ -13,7 +13,7 @@ namespace TextGameGen.Inference.Scheduling;
 /// machine of 2 cores has none by default (docs/benchmarks.md, "Sampling without waiting for sleeping threads").
 /// Not reentrant: the loop thread is its only caller.
 /// </summary>
-internal sealed class StepRows : IDisposable
+public sealed class StepRows : IDisposable
 {
     private readonly Thread[] _helpers;
     private readonly SemaphoreSlim _wake = new(0);

@@ -7,7 +7,7 @@ internal static class BenchCommands
 {
     public static Command Create() => new("bench", "Benchmarks (ratios measured side by side in one run)")
     {
-        BenchDecodeCommand.Create(), BenchMatMulCommand.Create(), BenchGenerateCommand.Create(), BenchTrainCommand.Create(),
+        BenchDecodeCommand.Create(), BenchMatMulCommand.Create(), BenchGenerateCommand.Create(), BenchSamplingCommand.Create(), BenchTrainCommand.Create(),
     };
 
     /// <summary>A comma-separated list of positive numbers (batch sizes, row counts).</summary>
