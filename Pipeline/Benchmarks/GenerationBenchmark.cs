@@ -17,6 +17,9 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
 
     /// <summary>Kept openings prefilled one prompt per pass (as before the prefix model), beside the batched ones.</summary>
     public const string SlotsPrefixRowwiseLabel = "continuous-slots-prefix-rowwise";
+
+    /// <summary>Kept openings with newcomers admitted at every step (<c>WaitingServedRatio</c> 0), beside the configured admission.</summary>
+    public const string SlotsPrefixEveryStepLabel = "continuous-slots-prefix-every-step";
     private readonly Random _random = new(17);
     private int[]? _opening;
 
@@ -27,7 +30,9 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
             .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0
                 ? [(SlotsPrefixLabel, BatchingMode.Continuous, true, true)] : [])
             .Concat(slots is { Session.BatchesKeptPrefixes: true } && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0
-                ? [(SlotsPrefixRowwiseLabel, BatchingMode.Continuous, true, true)] : []);
+                ? [(SlotsPrefixRowwiseLabel, BatchingMode.Continuous, true, true)] : [])
+            .Concat(slots is not null && modes.Contains(BatchingMode.Continuous) && withPrefixes && settings.SharedPrefixTokens > 0 && settings.CompareEveryStepAdmission
+                ? [(SlotsPrefixEveryStepLabel, BatchingMode.Continuous, true, true)] : []);
 
     public const string DecoderAloneLabel = "decoder-alone", SlotDecoderAloneLabel = "decoder-alone-slots";
 
@@ -99,13 +104,15 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
 
     private SamplerSettings Fixed(int tokens) => new() { Seed = NextSeed(), MaxNewTokens = tokens, IgnoreEndOfText = true, TopK = 40, TopP = 1, RepetitionPenalty = 1 };
 
-    private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024, bool onSlots = false) =>
+    private GenerationScheduler Scheduler(BatchingMode mode, int maxBatch, int prefillBudget = 512, int queue = 1024, bool onSlots = false, bool everyStep = false) =>
         new(onSlots ? slots! : session, StoryTokenizer.Shared, new SchedulerOptions
         {
             Mode = mode,
             MaxBatchSize = mode == BatchingMode.Serial ? 1 : maxBatch,
             MaxQueueLength = queue,
             MaxPrefillTokensPerStep = prefillBudget,
+            WaitingServedRatio = everyStep ? 0 : settings.WaitingServedRatio,
+            MaxWaitingSteps = settings.MaxWaitingSteps,
             MaxKvTokens = 1 << 20,
             ContextLength = settings.ContextLength,
             DefaultDeadline = TimeSpan.FromHours(1),
@@ -176,7 +183,8 @@ internal sealed class GenerationBenchmark(Gpt2Session session, GenerationBenchma
     private async Task<ScenarioResult> SweepWindow((string Label, BatchingMode Mode, bool Slots, bool Prefixes) variant, int players, PrefixKvCache? prefixes)
     {
         var mode = variant.Mode;
-        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget, onSlots: variant.Slots);
+        await using var scheduler = Scheduler(mode, Math.Min(players, settings.MaxBatchSize), settings.SweepPrefillBudget, onSlots: variant.Slots,
+            everyStep: variant.Label == SlotsPrefixEveryStepLabel);
         await RequestSample.Measure(scheduler, Prompt(8), Fixed(2), Stopwatch.StartNew());
         using var batches = new BatchSizeRecorder();
         var timingsBefore = scheduler.Timings.Read();

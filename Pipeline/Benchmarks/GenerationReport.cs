@@ -36,7 +36,8 @@ internal static class GenerationReport
         foreach (int n in results.Where(r => r.Scenario == "sweep").Select(r => r.Players).Distinct())
         {
             // Serving against the decoder alone at the same batch size and layout, measured in this run.
-            foreach (var (serving, alone) in new[] { ("continuous", GenerationBenchmark.DecoderAloneLabel), (GenerationBenchmark.SlotsLabel, GenerationBenchmark.SlotDecoderAloneLabel), (GenerationBenchmark.SlotsPrefixLabel, GenerationBenchmark.SlotDecoderAloneLabel) })
+            foreach (var (serving, alone) in new[] { ("continuous", GenerationBenchmark.DecoderAloneLabel), (GenerationBenchmark.SlotsLabel, GenerationBenchmark.SlotDecoderAloneLabel), (GenerationBenchmark.SlotsPrefixLabel, GenerationBenchmark.SlotDecoderAloneLabel),
+                (GenerationBenchmark.SlotsPrefixEveryStepLabel, GenerationBenchmark.SlotDecoderAloneLabel) })
             {
                 var s = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == serving && r.Players == n);
                 var d = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == alone && r.Players == n);
@@ -50,6 +51,9 @@ internal static class GenerationReport
             var kept = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == GenerationBenchmark.SlotsPrefixLabel && r.Players == n);
             if (whole is not null && kept is not null)
                 Console.WriteLine($"sweep N={n}: continuous on slots with kept openings / without = {kept.TokensPerSecond / whole.TokensPerSecond:F2}x ({settings.SharedPrefixTokens} of {settings.PromptTokens} prompt tokens shared)");
+            var everyStep = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == GenerationBenchmark.SlotsPrefixEveryStepLabel && r.Players == n);
+            if (everyStep is not null && kept is not null)
+                Console.WriteLine($"sweep N={n}: kept openings admitted at every step / at the configured admission = {everyStep.TokensPerSecond / kept.TokensPerSecond:F2}x; TTFT p50 {everyStep.TtftP50:F0} against {kept.TtftP50:F0} ms{PairedShares(everyStep, kept)}");
             var serial = results.FirstOrDefault(r => r.Scenario == "sweep" && r.Mode == "serial" && r.Players == n);
             if (serial is not null && kept is not null)
                 Console.WriteLine($"sweep N={n}: continuous on slots with kept openings / serial = {kept.TokensPerSecond / serial.TokensPerSecond:F1}x");

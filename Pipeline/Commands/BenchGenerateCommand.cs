@@ -34,6 +34,9 @@ internal static class BenchGenerateCommand
         var burstTokens = new Option<int>("--burst-tokens") { DefaultValueFactory = _ => defaults.BurstTokens };
         var queue = new Option<int>("--queue-bound") { DefaultValueFactory = _ => defaults.QueueBound, Description = "burst: waiting requests at most" };
         var sweepBudget = new Option<int>("--sweep-prefill-budget") { DefaultValueFactory = _ => defaults.SweepPrefillBudget, Description = "sweep, head-of-line, burst: prefill tokens per step (padding counted)" };
+        var servedRatio = new Option<double>("--waiting-served-ratio") { DefaultValueFactory = _ => defaults.WaitingServedRatio, Description = "continuous: newcomers are admitted once this share of the running rows wait (the server's WaitingServedRatio)" };
+        var waitingSteps = new Option<int>("--max-waiting-steps") { DefaultValueFactory = _ => defaults.MaxWaitingSteps, Description = "continuous: ... or once they have waited this many steps (the server's MaxWaitingSteps)" };
+        var everyStep = new Option<bool>("--every-step-variant") { Description = "sweep with --shared-prefix: also run kept openings with newcomers admitted at every step (continuous-slots-prefix-every-step), beside the admission above" };
         var budget = new Option<int>("--prefill-budget") { DefaultValueFactory = _ => defaults.PrefillBudget, Description = "interference: prefill tokens per step" };
         var fp16 = ModelOptions.Fp16();
         var device = ModelOptions.Device();
@@ -47,7 +50,7 @@ internal static class BenchGenerateCommand
         var json = ModelOptions.Json();
         var command = new Command("generate", "Generation scenarios: concurrency sweep, head-of-line mix, burst, long-prompt interference")
         {
-            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, sharedPrefix, prefixCache, rate, burstPlayers, burstTokens, queue, sweepBudget, budget, fp16, device, hostCache, slotLayout, weightFormat, json,
+            shape, model, scenarios, players, modes, reps, duration, promptTokens, newTokens, sharedPrefix, prefixCache, rate, burstPlayers, burstTokens, queue, sweepBudget, servedRatio, waitingSteps, everyStep, budget, fp16, device, hostCache, slotLayout, weightFormat, json,
         };
         command.SetAction(parse => CommandErrors.Guard(async () =>
         {
@@ -70,6 +73,9 @@ internal static class BenchGenerateCommand
                 QueueBound = parse.GetValue(queue),
                 PrefillBudget = parse.GetValue(budget),
                 SweepPrefillBudget = parse.GetValue(sweepBudget),
+                WaitingServedRatio = parse.GetValue(servedRatio),
+                MaxWaitingSteps = parse.GetValue(waitingSteps),
+                CompareEveryStepAdmission = parse.GetValue(everyStep),
             };
             var format = WeightFormats.Parse(parse.GetValue(weightFormat)!);
             var (session, modelName, context) = OpenSession(parse.GetValue(model), parse.GetValue(shape)!, parse.GetValue(fp16), parse.GetValue(device)!, parse.GetValue(hostCache), format);
@@ -102,7 +108,7 @@ internal static class BenchGenerateCommand
             });
 
             Console.WriteLine($"machine: {machine}{(session.HasDeviceResidentCache ? ", KV cache in device memory" : "")}");
-            Console.WriteLine($"model: {modelName}{(parse.GetValue(fp16) ? " fp16" : " fp32")}, prompt {settings.PromptTokens} tokens, {settings.NewTokens} new tokens, {settings.Duration.TotalSeconds:F0} s per configuration");
+            Console.WriteLine($"model: {modelName}{(parse.GetValue(fp16) ? " fp16" : " fp32")}, prompt {settings.PromptTokens} tokens, {settings.NewTokens} new tokens, {settings.Duration.TotalSeconds:F0} s per configuration; continuous admission: {settings.WaitingServedRatio:0.##} of the running rows waiting or {settings.MaxWaitingSteps} steps");
             Console.WriteLine();
             GenerationReport.Print(results, settings);
             if (parse.GetValue(json) is { } path)

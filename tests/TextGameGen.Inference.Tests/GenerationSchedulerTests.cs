@@ -153,17 +153,18 @@ public sealed class GenerationSchedulerTests
     [Fact]
     public async Task InteractiveRequestsAreAdmittedBeforeBackgroundOnes()
     {
-        await using var scheduler = Scheduler(BatchingMode.Serial);
-        // The scenario needs both requests waiting behind a blocker that holds the only slot. The blocker writes 100
-        // tokens in a few tens of ms on an idle machine; on a busy one it may end before both are queued, and then
-        // the scenario is set up again rather than judged.
+        await using var scheduler = new GenerationScheduler(TestModels.SlowSession, StoryTokenizer.Shared,
+            new SchedulerOptions { Mode = BatchingMode.Serial, ContextLength = 1024, MaxBatchSize = 8 });
+        // The scenario needs both requests waiting behind a blocker that holds the only slot. The blocker writes 600
+        // tokens on the slower model, a second or more; should it still end before both are queued (a very busy
+        // machine), the scenario is set up again rather than judged.
         for (int attempt = 1; ; attempt++)
         {
             var order = new List<string>();
             var blockerStarted = new TaskCompletionSource();
             var blocker = Task.Run(async () =>
             {
-                await foreach (var e in scheduler.GenerateAsync(Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 100, IgnoreEndOfText = true }))
+                await foreach (var e in scheduler.GenerateAsync(Prompts[0], SamplerSettings.Greedy with { MaxNewTokens = 600, IgnoreEndOfText = true }))
                     blockerStarted.TrySetResult();
             });
             await blockerStarted.Task;

@@ -15,6 +15,15 @@ internal static class TestModels
 
     public static Gpt2Weights TinyWeights => s_tiny.Value;
 
+    private static readonly Lazy<Gpt2Session> s_slowSession = new(() =>
+        Gpt2Session.Open(Gpt2OnnxWriter.ToBytes(Gpt2Weights.CreateRandom(new Gpt2Config(4, 4, 256, 1024, Gpt2Config.StoryVocabularySize), seed: 8))));
+
+    /// <summary>
+    /// A wider model (4 layers, 256 wide, 1024 positions): a step takes milliseconds, so a long generation holds a slot
+    /// for a second or more, long enough for a test to queue others behind it on a busy machine.
+    /// </summary>
+    public static Gpt2Session SlowSession => s_slowSession.Value;
+
     /// <summary>The tiny model in the default (fused, last-position) graph, shared across tests.</summary>
     public static Gpt2Session TinySession => s_tinySession.Value;
 
