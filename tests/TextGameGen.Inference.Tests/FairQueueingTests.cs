@@ -10,14 +10,15 @@ namespace TextGameGen.Inference.Tests;
 public sealed class FairQueueingTests
 {
     private static readonly SamplerSettings Short = SamplerSettings.Greedy with { MaxNewTokens = 2 };
-    private static readonly SamplerSettings Long = SamplerSettings.Greedy with { MaxNewTokens = 110, IgnoreEndOfText = true };
+    // On the slower test model: three of these hold the one row for seconds while 70 requests join the line.
+    private static readonly SamplerSettings Long = SamplerSettings.Greedy with { MaxNewTokens = 600, IgnoreEndOfText = true };
 
     [Fact]
     public async Task One_player_firing_50_requests_beside_20_players_firing_one_each_lets_the_20_finish_first_and_places_match_the_real_order()
     {
         // One row, told of every change of place: the line is exactly the order of admission.
-        await using var scheduler = new GenerationScheduler(TestModels.TinySession, StoryTokenizer.Shared,
-            new SchedulerOptions { ContextLength = 128, MaxBatchSize = 1, PlacesInterval = TimeSpan.Zero });
+        await using var scheduler = new GenerationScheduler(TestModels.SlowSession, StoryTokenizer.Shared,
+            new SchedulerOptions { ContextLength = 1024, MaxBatchSize = 1, PlacesInterval = TimeSpan.Zero });
         var prompt = TestModels.RandomTokens(4, seed: 3);
         var started = new ConcurrentQueue<string>();
         var places = new ConcurrentDictionary<string, int>();
