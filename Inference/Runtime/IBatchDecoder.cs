@@ -23,9 +23,6 @@ public interface IBatchDecoder
 {
     int VocabularySize { get; }
 
-    /// <summary>Whether joining rows to a running batch is cheap (no cache but the joining rows' is copied): the scheduler then admits newcomers at every step by default.</summary>
-    bool JoinsAreCheap => false;
-
     /// <summary>Could <paramref name="rows"/> rows of up to <paramref name="length"/> positions be held at once?</summary>
     bool CanHold(int rows, int length);
 

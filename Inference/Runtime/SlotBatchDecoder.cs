@@ -49,9 +49,6 @@ public sealed partial class SlotBatchDecoder : IBatchDecoder, IDisposable
 
     public int VocabularySize => _session.VocabularySize;
 
-    /// <summary>A joining block's rows are moved next to the running ones; no other row's cache is touched.</summary>
-    public bool JoinsAreCheap => true;
-
     /// <summary>The session under the decoder.</summary>
     public SlotKvSession Session => _session;
 

@@ -17,7 +17,7 @@ public sealed partial class GenerationScheduler
 
         int waiting = WaitingCount;
         if (waiting == 0) return;
-        bool admit = _running.Count == 0 || waiting >= _waitingServedRatio * _running.Count || _stepsSinceAdmission >= _options.MaxWaitingSteps;
+        bool admit = _running.Count == 0 || waiting >= _options.WaitingServedRatio * _running.Count || _stepsSinceAdmission >= _options.MaxWaitingSteps;
         if (!admit) { _stepsSinceAdmission++; return; }
 
         var batch = new List<ScheduledRequest>();

@@ -35,7 +35,6 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
     private IBatchKv? _cache;
     private float[] _logits = [];
     private int[] _tokens = [];
-    private readonly double _waitingServedRatio;
     private readonly StepRows _stepRows;
     private readonly Action<int> _acceptRow;
     private int _stepsSinceAdmission;
@@ -50,7 +49,6 @@ public sealed partial class GenerationScheduler : IAsyncDisposable
         _options = options ?? new SchedulerOptions();
         _options.Validate();
         Metrics = new InferenceMetrics(() => _runningCount, () => WaitingCount, meterFactory);
-        _waitingServedRatio = _options.WaitingServedRatioFor(decoder.JoinsAreCheap);
         _stepRows = new StepRows(_options.SamplingHelpers ?? StepRows.HelpersForThisMachine, _options.LoopNice);
         _acceptRow = AcceptRow;
         _loop = new Thread(Loop) { IsBackground = true, Name = $"tgg-scheduler-{_options.Mode}" };

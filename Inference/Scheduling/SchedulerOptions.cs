@@ -31,16 +31,12 @@ public sealed record SchedulerOptions
     public int MaxPrefillTokensPerStep { get; init; } = 512;
 
     /// <summary>
-    /// Admit newcomers when waiting >= ratio x running (TGI's waiting_served_ratio)... Null: by the decoder's layout,
-    /// 0 (every step) where rows join cheaply (the slot layout), 0.3 where a join re-lays every row's cache (Optimum's
-    /// layout, the GPU's). With the bundled model on slots, every step against 0.3 at 32 players: TTFT p50 16 against
-    /// 169 ms and 1.06x tokens/s; with small-124M 0.90x (each extra prefill pass reads 500 MB of weights), so set 0.3
-    /// for models that size (docs/benchmarks.md, "Admission at every step").
+    /// Admit newcomers when waiting >= ratio x running (TGI's waiting_served_ratio)... 0 admits at every step: with the
+    /// bundled model in a closed-loop benchmark that gave TTFT p50 16 against 169 ms, but in the game (32 players, 1 s
+    /// between actions) it did not beat 0.3, and with small-124M it cost 10% of tokens/s (docs/benchmarks.md,
+    /// "Admission at every step").
     /// </summary>
-    public double? WaitingServedRatio { get; init; }
-
-    /// <summary>The ratio for a decoder whose joins are cheap or not, when <see cref="WaitingServedRatio"/> is not set.</summary>
-    public double WaitingServedRatioFor(bool cheapJoins) => WaitingServedRatio ?? (cheapJoins ? 0 : 0.3);
+    public double WaitingServedRatio { get; init; } = 0.3;
 
     /// <summary>...or when requests have waited this many decode steps.</summary>
     public int MaxWaitingSteps { get; init; } = 4;
@@ -79,7 +75,7 @@ public sealed record SchedulerOptions
         if (MaxPrefillTokensPerStep < 1) return $"MaxPrefillTokensPerStep must be at least 1 (got {MaxPrefillTokensPerStep}).";
         if (MaxKvTokens < 1) return $"MaxKvTokens must be at least 1 (got {MaxKvTokens}).";
         if (ContextLength < 2) return $"ContextLength must be at least 2 (got {ContextLength}).";
-        if (WaitingServedRatio is < 0 || MaxWaitingSteps < 0) return "WaitingServedRatio and MaxWaitingSteps must not be negative.";
+        if (WaitingServedRatio < 0 || MaxWaitingSteps < 0) return "WaitingServedRatio and MaxWaitingSteps must not be negative.";
         if (SamplingHelpers is < 0 or > 64) return $"SamplingHelpers must be between 0 and 64 (got {SamplingHelpers}).";
         if (DefaultDeadline <= TimeSpan.Zero) return $"DefaultDeadline must be positive (got {DefaultDeadline}).";
         return null;

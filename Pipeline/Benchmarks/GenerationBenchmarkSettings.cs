@@ -8,12 +8,8 @@ internal sealed record GenerationBenchmarkSettings
     public int[] Players { get; init; } = [1, 4, 16, 32, 64];
     public int Repetitions { get; init; } = 3;
     public int SweepPrefillBudget { get; init; } = 512;
-    /// <summary>
-    /// The continuous scheduler's admission: newcomers wait for this share of the running rows, or this many steps. 0.3
-    /// (the Optimum layout's default, and every figure's before the slot layout's default became 0) for every layout, so
-    /// that layouts compare alike; <see cref="CompareEveryStepAdmission"/> runs 0 beside it.
-    /// </summary>
-    public double WaitingServedRatio { get; init; } = 0.3;
+    /// <summary>The continuous scheduler's admission: newcomers wait for this share of the running rows, or this many steps (the server's defaults).</summary>
+    public double WaitingServedRatio { get; init; } = new SchedulerOptions().WaitingServedRatio;
     public int MaxWaitingSteps { get; init; } = new SchedulerOptions().MaxWaitingSteps;
     /// <summary>Sweep with a shared opening: also run kept openings with newcomers admitted at every step.</summary>
     public bool CompareEveryStepAdmission { get; init; }

@@ -82,21 +82,6 @@ public sealed class SlotBatchDecoderTests
     }
 
     [Fact]
-    public void NewcomersJoinTheSlotLayoutAtEveryStepByDefaultAndWaitForCompanyOnOptimumsUnlessSet()
-    {
-        using var decoder = Open(TestModels.TinyWeights, rows: 2, maxLength: 16);
-        Assert.True(((IBatchDecoder)decoder).JoinsAreCheap);
-        Assert.False(((IBatchDecoder)TestModels.TinySession).JoinsAreCheap); // a join re-lays every row's cache there
-        var defaults = new SchedulerOptions();
-        Assert.Equal(0, defaults.WaitingServedRatioFor(cheapJoins: true));
-        Assert.Equal(0.3, defaults.WaitingServedRatioFor(cheapJoins: false));
-        var set = defaults with { WaitingServedRatio = 0.5 };
-        Assert.Equal(0.5, set.WaitingServedRatioFor(cheapJoins: true));
-        Assert.Equal(0.5, set.WaitingServedRatioFor(cheapJoins: false));
-        Assert.NotNull((defaults with { WaitingServedRatio = -1 }).Problem());
-    }
-
-    [Fact]
     public void MoreRowsThanSlotsAreRefusedAndTheRowsAlreadyThereAreKept()
     {
         using var decoder = Open(TestModels.TinyWeights, rows: 2, maxLength: 16);
