@@ -8,9 +8,9 @@ namespace TextGameGen.Inference.Scheduling;
 /// rows while they are awake. The loop thread never waits for a helper to wake up, only for the rows a helper has
 /// taken. <see cref="Parallel.For(int, int, Action{int})"/>, used before, waits for every worker it starts, and right
 /// after a long ONNX Runtime run the other cores' threads are asleep: on a 2-core VM sampling 32 rows of GPT-2 124M
-/// took 4-6 ms a step that way against about 0.8 ms on the loop thread alone. There helpers gained 0.1 ms of sampling
+/// took 4-7 ms a step that way against about 1 ms on the loop thread alone. There helpers gained 0.2-0.3 ms of sampling
 /// and cost the next decode about as much or more (a helper woken late runs beside ONNX Runtime's threads), so a
-/// machine of 2 cores has none by default (docs/benchmarks.md, "Sampling without waiting for sleeping threads").
+/// machine of 2 cores has none by default (docs/benchmarks.md, "The work around the step, again"; <c>tgg bench sampling</c>).
 /// Not reentrant: the loop thread is its only caller.
 /// </summary>
 public sealed class StepRows : IDisposable
